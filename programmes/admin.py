@@ -1,0 +1,471 @@
+"""The Django admin is the programme admins' data-entry tool. Every change to an
+existing programme or figure asks for a reason, which the history keeps."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .history import programme_changes
+from .models import (
+    Benefit,
+    DeliveryConfidenceAssessment,
+    Department,
+    DepartmentAlias,
+    Disruption,
+    DisruptionImpact,
+    Fact,
+    FinancialFigure,
+    Milestone,
+    Programme,
+    ScheduleSnapshot,
+    Source,
+)
+from .money import format_gbp
+
+REASON_HELP = (
+    "Say why (a typo corrected, a new release, an approved change). It is kept in "
+    "the change history with your name."
+)
+
+
+class ReasonForm(forms.ModelForm):
+    """A model form that asks why, whenever an existing row is saved."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=500,
+        required=False,
+        help_text=REASON_HELP,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    def clean_change_reason(self):
+        reason = self.cleaned_data["change_reason"].strip()
+        if self.instance.pk and not reason:
+            raise forms.ValidationError(
+                "Give a reason for changing this record; the history keeps it."
+            )
+        return reason or "Created"
+
+
+class ReasonAdmin(SimpleHistoryAdmin):
+    form = ReasonForm
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or "Created"
+        for obj in formset.save(commit=False):
+            obj._change_reason = reason
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        formset.save_m2m()
+
+
+def money_column(field_name, label):
+    @admin.display(description=label, ordering=field_name)
+    def column(self, obj):
+        return format_gbp(getattr(obj, field_name))
+
+    return column
+
+
+class SourceMixin:
+    autocomplete_fields = ["source"]
+
+
+class FinancialFigureInline(SourceMixin, admin.TabularInline):
+    model = FinancialFigure
+    fk_name = "programme"
+    extra = 0
+    fields = [
+        "measure",
+        "kind",
+        "period",
+        "financial_year",
+        "data_date",
+        "amount_gbp",
+        "amount_display",
+        "withheld_text",
+        "published_variance_pct",
+        "price_basis",
+        "is_current",
+        "source",
+    ]
+    readonly_fields = ["amount_display", "is_current"]
+    show_change_link = True
+    can_delete = False
+    amount_display = money_column("amount_gbp", "Amount")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "benefit")
+
+
+class BenefitInline(SourceMixin, admin.TabularInline):
+    model = Benefit
+    extra = 0
+    fields = ["title", "category", "is_disbenefit", "description", "source"]
+    can_delete = False
+
+
+class MilestoneInline(SourceMixin, admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = [
+        "title",
+        "baseline_date",
+        "forecast_date",
+        "actual_date",
+        "status",
+        "slip",
+        "source",
+    ]
+    readonly_fields = ["slip"]
+    can_delete = False
+
+    @admin.display(description="Slip (days)")
+    def slip(self, obj):
+        return "" if obj.slip_days is None else obj.slip_days
+
+
+class AssessmentInline(SourceMixin, admin.TabularInline):
+    model = DeliveryConfidenceAssessment
+    extra = 0
+    fields = ["data_date", "assessor", "rating", "scale", "raw_text", "source"]
+    can_delete = False
+
+
+class DisruptionImpactInline(SourceMixin, admin.TabularInline):
+    model = DisruptionImpact
+    extra = 0
+    fields = [
+        "disruption",
+        "programme",
+        "cost_impact_gbp",
+        "schedule_impact_days",
+        "note",
+        "source",
+    ]
+    autocomplete_fields = ["source", "disruption", "programme"]
+    can_delete = False
+
+
+class ScheduleSnapshotInline(SourceMixin, admin.TabularInline):
+    model = ScheduleSnapshot
+    extra = 0
+    fields = ["data_date", "start_date", "end_date", "source"]
+    can_delete = False
+
+
+class LatestRatingFilter(admin.SimpleListFilter):
+    title = "latest delivery confidence"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return DeliveryConfidenceAssessment.Rating.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in DeliveryConfidenceAssessment.Rating.values:
+            return queryset.with_latest_rating().filter(latest_rating=self.value())
+        return queryset
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(ReasonAdmin):
+    list_display = [
+        "name",
+        "gmpp_id",
+        "department",
+        "status",
+        "latest_rating_display",
+        "whole_life_cost",
+        "latest_end_date",
+        "is_synthetic",
+    ]
+    list_filter = [
+        "department",
+        LatestRatingFilter,
+        "status",
+        "category",
+        "is_synthetic",
+    ]
+    search_fields = ["name", "gmpp_id", "description", "senior_responsible_owner"]
+    autocomplete_fields = ["department", "source"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["department"]
+    inlines = [
+        FinancialFigureInline,
+        BenefitInline,
+        MilestoneInline,
+        AssessmentInline,
+        DisruptionImpactInline,
+        ScheduleSnapshotInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "gmpp_id",
+                    "department",
+                    "category",
+                    "status",
+                    "senior_responsible_owner",
+                    "description",
+                ]
+            },
+        ),
+        (
+            "Dates",
+            {
+                "fields": [
+                    ("baseline_start_date", "baseline_end_date"),
+                    ("latest_start_date", "latest_end_date"),
+                ]
+            },
+        ),
+        ("Source", {"fields": ["source", "is_synthetic"]}),
+        ("Why", {"fields": ["change_reason"]}),
+    ]
+    object_history_template = "admin/programmes/programme/object_history.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        # Slugs are stable: set once, never changed with the name.
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_rating().with_whole_life_cost()
+
+    @admin.display(description="Latest rating", ordering="latest_rating")
+    def latest_rating_display(self, obj):
+        return (
+            DeliveryConfidenceAssessment.Rating(obj.latest_rating).label
+            if obj.latest_rating
+            else ""
+        )
+
+    whole_life_cost = money_column("whole_life_cost_gbp", "Whole-life cost")
+
+    def history_view(self, request, object_id, extra_context=None):
+        programme = get_object_or_404(Programme, pk=object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "part_changes": programme_changes(programme),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+
+@admin.register(FinancialFigure)
+class FinancialFigureAdmin(SourceMixin, ReasonAdmin):
+    list_display = [
+        "programme",
+        "measure",
+        "kind",
+        "period",
+        "financial_year_label",
+        "amount",
+        "withheld_text",
+        "data_date",
+        "is_current",
+        "source",
+    ]
+    list_filter = [
+        "measure",
+        "kind",
+        "period",
+        "is_current",
+        "financial_year",
+        "is_synthetic",
+    ]
+    search_fields = ["programme__name", "programme__gmpp_id"]
+    autocomplete_fields = ["programme", "source", "benefit"]
+    list_select_related = ["programme", "source"]
+    readonly_fields = ["is_current"]
+    amount = money_column("amount_gbp", "Amount")
+    change_form_template = "admin/programmes/financialfigure/change_form.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/rebaseline/",
+                self.admin_site.admin_view(self.rebaseline_view),
+                name="programmes_financialfigure_rebaseline",
+            ),
+            *super().get_urls(),
+        ]
+
+    def rebaseline_view(self, request, object_id):
+        figure = get_object_or_404(FinancialFigure, pk=object_id)
+        if not self.has_change_permission(request, figure):
+            return redirect("admin:index")
+        form = RebaselineForm(request.POST or None, figure=figure)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = services.rebaseline_figure(
+                    figure=figure,
+                    user=request.user,
+                    **form.cleaned_data,
+                )
+            except Exception as error:  # noqa: BLE001 - shown to the user as a form error
+                form.add_error(None, str(getattr(error, "messages", [error])[0]))
+            else:
+                self.message_user(
+                    request,
+                    f"Re-baselined: {new} is now current; the earlier baseline is kept.",
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    reverse("admin:programmes_financialfigure_change", args=[new.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Re-baseline: {figure}",
+            "figure": figure,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/programmes/financialfigure/rebaseline.html", context
+        )
+
+
+class RebaselineForm(forms.Form):
+    amount_gbp = forms.DecimalField(
+        label="New baseline (£)", max_digits=14, decimal_places=2, min_value=0
+    )
+    data_date = forms.DateField(
+        label="Date the new baseline was approved",
+        help_text="Must be after the current baseline's date.",
+    )
+    source = forms.ModelChoiceField(queryset=Source.objects.all())
+    reason = forms.CharField(max_length=500, help_text=REASON_HELP)
+
+    def __init__(self, *args, figure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.figure = figure
+
+    def clean_data_date(self):
+        data_date = self.cleaned_data["data_date"]
+        if data_date <= self.figure.data_date:
+            raise forms.ValidationError(
+                f"The new baseline must be dated after the current one "
+                f"({self.figure.data_date:%d %B %Y})."
+            )
+        return data_date
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give the reason for the re-baseline.")
+        return reason
+
+
+class DepartmentAliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 1
+
+
+@admin.register(Department)
+class DepartmentAdmin(ReasonAdmin):
+    list_display = ["name", "abbreviation", "slug", "is_synthetic"]
+    search_fields = ["name", "abbreviation", "aliases__alias"]
+    filter_horizontal = ["predecessors"]
+    inlines = [DepartmentAliasInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []
+
+
+@admin.register(Source)
+class SourceAdmin(ReasonAdmin):
+    list_display = [
+        "title",
+        "publisher",
+        "published_year",
+        "kind",
+        "key",
+        "is_synthetic",
+    ]
+    list_filter = ["kind", "published_year", "is_synthetic"]
+    search_fields = ["title", "publisher", "key", "file_name"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Disruption)
+class DisruptionAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["name", "kind", "started_on", "source"]
+    list_filter = ["kind"]
+    search_fields = ["name", "description"]
+    inlines = [DisruptionImpactInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SourceMixin, ReasonAdmin):
+    list_display = [
+        "title",
+        "programme",
+        "baseline_date",
+        "forecast_date",
+        "actual_date",
+        "status",
+    ]
+    list_filter = ["status"]
+    search_fields = ["title", "programme__name"]
+    autocomplete_fields = ["programme", "source"]
+    list_select_related = ["programme"]
+
+
+@admin.register(DeliveryConfidenceAssessment)
+class AssessmentAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["programme", "data_date", "assessor", "rating", "scale", "raw_text"]
+    list_filter = ["rating", "scale", "assessor"]
+    search_fields = ["programme__name", "raw_text"]
+    autocomplete_fields = ["programme", "source"]
+    list_select_related = ["programme"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["title", "programme", "category", "is_disbenefit"]
+    list_filter = ["category", "is_disbenefit"]
+    search_fields = ["title", "programme__name"]
+    autocomplete_fields = ["programme", "source"]
+    list_select_related = ["programme"]
+
+
+@admin.register(Fact)
+class FactAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["statement", "programme", "as_at", "source"]
+    search_fields = ["statement"]
+    autocomplete_fields = ["programme", "source", "disruption"]
+    list_select_related = ["programme", "source"]
+
+
+@admin.register(DisruptionImpact)
+class DisruptionImpactAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["disruption", "programme", "cost_impact", "schedule_impact_days"]
+    list_filter = ["disruption"]
+    autocomplete_fields = ["disruption", "programme", "source"]
+    list_select_related = ["disruption", "programme"]
+    cost_impact = money_column("cost_impact_gbp", "Cost impact")
+
+
+@admin.register(ScheduleSnapshot)
+class ScheduleSnapshotAdmin(SourceMixin, ReasonAdmin):
+    list_display = ["programme", "data_date", "start_date", "end_date"]
+    autocomplete_fields = ["programme", "source"]
+    list_select_related = ["programme"]
+    search_fields = ["programme__name"]

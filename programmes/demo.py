@@ -1,0 +1,275 @@
+"""The demo data: real programmes and published facts, every figure with its source.
+Loading twice changes nothing; GMPP rows go through the importer's own mapping."""
+
+import csv
+import datetime
+from pathlib import Path
+
+from django.db import transaction
+
+from . import gmpp
+from .demo_data import facts
+from .models import (
+    Benefit,
+    Department,
+    DepartmentAlias,
+    Disruption,
+    DisruptionImpact,
+    Fact,
+    Milestone,
+    Programme,
+    Source,
+)
+from .money import PublishedAmount
+from .services import ChangeCount, GmppRecord, apply_gmpp_record, record_figure, upsert
+
+GMPP_HISTORY = Path(__file__).parent / "demo_data" / "gmpp_digital_programmes.csv"
+REASON = "Demo data"
+NISTA = "National Infrastructure and Service Transformation Authority"
+
+
+def gmpp_source_key(department_abbreviation, data_date, *, cross_government=False):
+    """The one identity of a GMPP release: who published it and its data date."""
+    publisher = "nista" if cross_government else department_abbreviation.lower()
+    return f"gmpp-{publisher}-{data_date.isoformat()}"
+
+
+def gmpp_release_source(*, department, data_date, report_year, file_name, counter):
+    cross_government = "nista" in file_name.lower()
+    month = data_date.strftime("%B %Y")
+    if cross_government:
+        title = f"NISTA Major Projects annual report data, {month}"
+        publisher, source_department = NISTA, None
+    else:
+        title = f"{department.abbreviation} Government Major Projects Portfolio data, {month}"
+        publisher, source_department = department.name, department
+    return upsert(
+        Source,
+        lookup={
+            "key": gmpp_source_key(
+                department.abbreviation, data_date, cross_government=cross_government
+            )
+        },
+        values={
+            "kind": Source.Kind.GMPP_RELEASE,
+            "title": title,
+            "publisher": publisher,
+            "published_year": max(report_year, data_date.year),
+            "url": facts.GMPP_COLLECTION,
+            "file_name": file_name,
+            "licence": facts.OGL,
+            "department": source_department,
+        },
+        counter=counter,
+        reason=REASON,
+    )
+
+
+def _department(code):
+    matches = list(Department.objects.matching_name(code))
+    if len(matches) != 1:
+        raise ValueError(f"Department {code!r} matches {len(matches)} departments.")
+    return matches[0]
+
+
+def _amount(text, placeholder_zeros):
+    amount = gmpp.parse_millions(text)
+    if placeholder_zeros and amount is not None and amount.gbp == 0:
+        return PublishedAmount(
+            withheld_text=f"{text} (a placeholder: the business case was not finished)"
+        )
+    return amount
+
+
+def load_gmpp_history(counter):
+    with GMPP_HISTORY.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in sorted(rows, key=lambda r: r["snapshot_date"]):
+        data_date = datetime.date.fromisoformat(row["snapshot_date"])
+        department = _department(row["department"])
+        source = gmpp_release_source(
+            department=department,
+            data_date=data_date,
+            report_year=int(row["report_year"]),
+            file_name=row["source_file"],
+            counter=counter,
+        )
+        placeholders = row["placeholder_zeros"] == "True"
+        scale = row["scale"]
+        record = GmppRecord(
+            gmpp_id=row["gmpp_id"],
+            name=row["project_name"],
+            department=department,
+            data_date=data_date,
+            category=CATEGORIES.get(row["annual_report_category"], ""),
+            ipa_rating=gmpp.parse_rating(
+                row["dca_ipa_raw"], data_date=data_date, scale=scale
+            ),
+            sro_rating=gmpp.parse_rating(
+                row["dca_sro_raw"], data_date=data_date, scale=scale
+            ),
+            start_date=gmpp.parse_date(row["start_date"]),
+            end_date=gmpp.parse_date(row["end_date"]),
+            fy_baseline=_amount(row["fy_baseline_gbp_m"], placeholders),
+            fy_forecast=_amount(row["fy_forecast_gbp_m"], placeholders),
+            fy_variance_pct=gmpp.parse_percentage(row["fy_variance_pct_as_written"]),
+            whole_life_cost=_amount(row["wlc_baseline_gbp_m"], placeholders),
+            benefits=_amount(row["benefits_baseline_gbp_m"], placeholders),
+            real_prices=row["is_real_prices"] == "True",
+        )
+        apply_gmpp_record(
+            record, source=source, counter=counter, reason=REASON, slug=row["programme"]
+        )
+
+
+CATEGORIES = {label: value for value, label in Programme.Category.choices if value}
+
+
+def load_departments(counter):
+    by_slug = {}
+    for slug, name, abbreviation, aliases, _ in facts.DEPARTMENTS:
+        department = upsert(
+            Department,
+            lookup={"slug": slug},
+            values={"name": name, "abbreviation": abbreviation},
+            counter=counter,
+            reason=REASON,
+        )
+        for alias in aliases:
+            upsert(
+                DepartmentAlias,
+                lookup={"alias": alias},
+                values={"department": department},
+                counter=counter,
+                reason=REASON,
+            )
+        by_slug[slug] = department
+    for slug, *_, predecessors in facts.DEPARTMENTS:
+        wanted = {by_slug[p] for p in predecessors}
+        department = by_slug[slug]
+        if set(department.predecessors.all()) != wanted:
+            department.predecessors.set(wanted)
+            counter.add("department successions", "changed")
+
+
+def load_sources(counter):
+    for key, (kind, title, publisher, year, url) in facts.SOURCES.items():
+        upsert(
+            Source,
+            lookup={"key": key},
+            values={
+                "kind": kind,
+                "title": title,
+                "publisher": publisher,
+                "published_year": year,
+                "url": url,
+            },
+            counter=counter,
+            reason=REASON,
+        )
+
+
+def load_facts(counter):
+    sources = {s.key: s for s in Source.objects.all()}
+    programmes = {p.slug: p for p in Programme.objects.all()}
+    departments = {d.slug: d for d in Department.objects.all()}
+    for spec in facts.PROGRAMMES:
+        spec = dict(spec)
+        slug = spec.pop("slug")
+        spec["department"] = departments[spec["department"]]
+        spec["source"] = sources[spec["source"]]
+        programmes[slug] = upsert(
+            Programme,
+            lookup={"slug": slug},
+            values=spec,
+            counter=counter,
+            reason=REASON,
+        )
+    for programme, statement, as_at, source in facts.FACTS:
+        upsert(
+            Fact,
+            lookup={"statement": statement, "source": sources[source]},
+            values={"programme": programmes.get(programme), "as_at": as_at},
+            counter=counter,
+            reason=REASON,
+        )
+    for spec in facts.FIGURES:
+        spec = dict(spec)
+        record_figure(
+            programme=programmes[spec.pop("programme")],
+            amount=PublishedAmount(spec.pop("amount_gbp")),
+            source=sources[spec.pop("source")],
+            counter=counter,
+            reason=REASON,
+            **spec,
+        )
+    disruptions = {}
+    for slug, name, kind, description, source in facts.DISRUPTIONS:
+        disruptions[slug] = upsert(
+            Disruption,
+            lookup={"slug": slug},
+            values={
+                "name": name,
+                "kind": kind,
+                "description": description,
+                "source": sources[source],
+            },
+            counter=counter,
+            reason=REASON,
+        )
+    for disruption, programme, cost, days, note, source in facts.IMPACTS:
+        upsert(
+            DisruptionImpact,
+            lookup={
+                "disruption": disruptions[disruption],
+                "programme": programmes[programme],
+            },
+            values={
+                "cost_impact_gbp": cost,
+                "schedule_impact_days": days,
+                "note": note,
+                "source": sources[source],
+            },
+            counter=counter,
+            reason=REASON,
+        )
+    for spec in facts.BENEFITS:
+        spec = dict(spec)
+        upsert(
+            Benefit,
+            lookup={
+                "programme": programmes[spec.pop("programme")],
+                "title": spec.pop("title"),
+            },
+            values={**spec, "source": sources[spec["source"]]},
+            counter=counter,
+            reason=REASON,
+        )
+    for spec in facts.MILESTONES:
+        spec = dict(spec)
+        upsert(
+            Milestone,
+            lookup={
+                "programme": programmes[spec.pop("programme")],
+                "title": spec.pop("title"),
+            },
+            values={
+                "forecast_date": None,
+                "actual_date": None,
+                **spec,
+                "source": sources[spec["source"]],
+            },
+            counter=counter,
+            reason=REASON,
+        )
+
+
+@transaction.atomic
+def load_demo_data():
+    """Load everything; returns the ChangeCount (all unchanged on a second run)."""
+    counter = ChangeCount()
+    load_departments(counter)
+    load_sources(counter)
+    load_gmpp_history(counter)
+    load_facts(counter)
+    return counter

@@ -1,0 +1,680 @@
+"""The programme register. Every figure knows its period, its source, its data date
+and whether it is synthetic; withheld, not reported and zero are kept apart."""
+
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from . import querysets
+from .periods import FIRST_YEAR, LAST_YEAR, financial_year_label
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Source(models.Model):
+    """A publication that figures come from. `key` is the one identity shared by the
+    demo data and the importer, so loading both never duplicates a source."""
+
+    class Kind(models.TextChoices):
+        GMPP_RELEASE = "gmpp", "GMPP data release"
+        AUDIT_REPORT = "audit", "National Audit Office report"
+        PARLIAMENT = "parliament", "Parliamentary report"
+        GOVERNMENT = "government", "Government publication"
+        PUBLIC_RECORD = "public_record", "Public record"
+        ARTICLE = "article", "Article (claims, not verified)"
+        SYNTHETIC = "synthetic", "Synthetic (generated, not real)"
+
+    key = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published_year = models.PositiveSmallIntegerField()
+    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(blank=True, max_length=500)
+    file_name = models.CharField(max_length=300, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    department = models.ForeignKey(
+        "Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="publications",
+        help_text="The department that reported these figures, if one did.",
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    published_year__gte=FIRST_YEAR, published_year__lte=LAST_YEAR
+                ),
+                name="source_published_year_plausible",
+                violation_error_message="The year published must be between 1990 and 2100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_synthetic=False) | Q(kind="synthetic"),
+                name="source_synthetic_kind_matches",
+                violation_error_message="A synthetic source must be of the synthetic kind.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher}, {self.published_year})"
+
+
+class Department(models.Model):
+    """A department. The slug never changes when the name does; former names and
+    abbreviations live in DepartmentAlias, and machinery-of-government changes in
+    `predecessors` (a former department may have several successors)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    abbreviation = models.CharField(max_length=20, unique=True)
+    predecessors = models.ManyToManyField(
+        "self", symmetrical=False, related_name="successors", blank=True
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = querysets.DepartmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:programmes_department_change", args=[self.pk])
+
+
+class DepartmentAlias(models.Model):
+    """Another name a department is known by in published files ("MoJ", "BEIS")."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="aliases"
+    )
+    alias = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "department aliases"
+        ordering = ["alias"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("alias"),
+                name="department_alias_unique_ignoring_case",
+                violation_error_message="That alias already names a department.",
+            )
+        ]
+
+    def __str__(self):
+        return self.alias
+
+
+class Programme(models.Model):
+    class Category(models.TextChoices):
+        TRANSFORMATION = (
+            "transformation",
+            "Government Transformation and Service Delivery",
+        )
+        ICT = "ict", "ICT"
+        INFRASTRUCTURE = "infrastructure", "Infrastructure and Construction"
+        MILITARY = "military", "Military Capability"
+        NOT_SET = "", "Not categorised"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+        CLOSED = "closed", "Closed early"
+        LEFT_GMPP = "left_gmpp", "Left the GMPP"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    gmpp_id = models.CharField(
+        "GMPP ID",
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="As published, e.g. DWP_0009_1112-Q1. Blank if it never had one.",
+    )
+    name = models.CharField(max_length=300)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="programmes"
+    )
+    description = models.TextField(blank=True)
+    category = models.CharField(
+        max_length=20, choices=Category.choices, blank=True, default=""
+    )
+    senior_responsible_owner = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    baseline_start_date = models.DateField(null=True, blank=True)
+    baseline_end_date = models.DateField(null=True, blank=True)
+    latest_start_date = models.DateField(null=True, blank=True)
+    latest_end_date = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where the description, dates and status come from.",
+    )
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = querysets.ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_end_date__isnull=True)
+                | Q(baseline_start_date__isnull=True)
+                | Q(baseline_end_date__gte=F("baseline_start_date")),
+                name="programme_baseline_end_not_before_start",
+                violation_error_message="The baseline end date cannot be before the baseline start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latest_end_date__isnull=True)
+                | Q(latest_start_date__isnull=True)
+                | Q(latest_end_date__gte=F("latest_start_date")),
+                name="programme_latest_end_not_before_start",
+                violation_error_message="The latest end date cannot be before the latest start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def end_date_slip_days(self):
+        """Days the latest end date is past the baseline end date (negative: early)."""
+        if self.baseline_end_date is None or self.latest_end_date is None:
+            return None
+        return (self.latest_end_date - self.baseline_end_date).days
+
+
+class Benefit(models.Model):
+    """A benefit a programme expects: monetised (cashable or not) or not monetised,
+    or a disbenefit. Its amounts by year are FinancialFigure rows."""
+
+    class Category(models.TextChoices):
+        MONETISED = "monetised", "Monetised (cashable or not, not stated)"
+        CASHABLE = "cashable", "Monetised, cashable"
+        NON_CASHABLE = "non_cashable", "Monetised, non-cashable"
+        NON_MONETISED = "non_monetised", "Not monetised"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="benefits"
+    )
+    title = models.CharField(max_length=300)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    is_disbenefit = models.BooleanField(
+        default=False, help_text="A cost to someone that the programme causes."
+    )
+    description = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"], name="benefit_unique_title_per_programme"
+            )
+        ]
+
+    def __str__(self):
+        prefix = "Disbenefit: " if self.is_disbenefit else ""
+        return f"{prefix}{self.title}"
+
+
+class FinancialFigure(models.Model):
+    """One published amount: a cost or benefit, baseline, forecast or actual, for one
+    financial year, to date, or for the whole life, as known on `data_date`.
+
+    A re-baseline adds a new row and leaves the old one (no longer current); a
+    correction edits the row and the history records why."""
+
+    class Measure(models.TextChoices):
+        COST = "cost", "Cost"
+        BENEFIT = "benefit", "Benefit"
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        FORECAST = "forecast", "Forecast"
+        ACTUAL = "actual", "Actual"
+
+    class Period(models.TextChoices):
+        FINANCIAL_YEAR = "year", "Financial year"
+        TO_DATE = "to_date", "Cumulative to date"
+        WHOLE_LIFE = "whole_life", "Whole life"
+
+    class PriceBasis(models.TextChoices):
+        NOMINAL = "nominal", "Nominal"
+        REAL = "real", "Real"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="figures"
+    )
+    measure = models.CharField(
+        max_length=10, choices=Measure.choices, default=Measure.COST
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    period = models.CharField(max_length=12, choices=Period.choices)
+    financial_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The year it starts: 2020 means 2020-21. Only for yearly figures.",
+    )
+    data_date = models.DateField(
+        help_text="The date the figure is as at (a to-date figure runs to this date)."
+    )
+    amount_gbp = models.DecimalField(
+        "amount (£)",
+        null=True,
+        blank=True,
+        help_text="Exact pounds. Leave empty only if the figure was withheld.",
+        **MONEY,
+    )
+    withheld_text = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="If the publisher withheld the figure, its words as published.",
+    )
+    benefit = models.ForeignKey(
+        Benefit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        help_text="For a benefit figure, which benefit (blank for the programme total).",
+    )
+    price_basis = models.CharField(
+        max_length=10, choices=PriceBasis.choices, default=PriceBasis.NOMINAL
+    )
+    price_base_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For real prices: the base financial year."
+    )
+    published_variance_pct = models.DecimalField(
+        "published variance (%)",
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The variance as published beside a forecast, kept as published.",
+    )
+    is_current = models.BooleanField(
+        default=True,
+        help_text="False once a later baseline or forecast has replaced it.",
+    )
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="figures")
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = querysets.FinancialFigureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "measure", "financial_year", "kind", "-data_date"]
+        indexes = [
+            models.Index(
+                fields=["programme", "measure", "kind", "period", "financial_year"],
+                name="figure_lookup_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_gbp__isnull=True) | Q(amount_gbp__gte=0),
+                name="figure_amount_not_negative",
+                violation_error_message="Budgets, spend, costs and benefits cannot be negative.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(amount_gbp__isnull=True) & ~Q(withheld_text=""))
+                | (Q(amount_gbp__isnull=False) & Q(withheld_text="")),
+                name="figure_amount_or_withheld",
+                violation_error_message=(
+                    "Give either an amount or the publisher's words for a withheld "
+                    "figure, not both and not neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(period="year")
+                    & Q(financial_year__isnull=False)
+                    & Q(financial_year__gte=FIRST_YEAR)
+                    & Q(financial_year__lte=LAST_YEAR)
+                )
+                | (~Q(period="year") & Q(financial_year__isnull=True)),
+                name="figure_year_only_for_yearly_figures",
+                violation_error_message=(
+                    "A financial-year figure needs its year (1990 to 2100); other "
+                    "periods have none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(benefit__isnull=True) | Q(measure="benefit"),
+                name="figure_benefit_only_for_benefits",
+                violation_error_message="Only a benefit figure can name a benefit.",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_basis="real") | Q(price_base_year__isnull=True),
+                name="figure_base_year_only_for_real_prices",
+                violation_error_message="Only real prices have a base year.",
+            ),
+            models.UniqueConstraint(
+                F("programme"),
+                F("measure"),
+                F("kind"),
+                F("period"),
+                Coalesce(F("financial_year"), Value(0)),
+                Coalesce(F("benefit"), Value(0)),
+                F("data_date"),
+                name="figure_unique_per_programme_year_kind_date",
+                violation_error_message=(
+                    "This programme already has this figure for that year and data date."
+                ),
+            ),
+            models.UniqueConstraint(
+                F("programme"),
+                F("measure"),
+                F("kind"),
+                F("period"),
+                Coalesce(F("financial_year"), Value(0)),
+                Coalesce(F("benefit"), Value(0)),
+                condition=Q(is_current=True),
+                name="figure_one_current_per_programme_year_kind",
+                violation_error_message=(
+                    "This programme already has a current figure of this kind for that "
+                    "year: re-baseline it instead of adding a second."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        year = financial_year_label(self.financial_year)
+        when = (
+            year or f"{self.get_period_display().lower()} at {self.data_date:%d %b %Y}"
+        )
+        return f"{self.get_kind_display()} {self.get_measure_display().lower()}, {when}"
+
+    def validate_constraints(self, exclude=None):
+        # Forms never edit is_current (services do), but its constraint must still
+        # be checked so that a second current figure is explained, not a 500.
+        super().validate_constraints(set(exclude or ()) - {"is_current"})
+
+    @property
+    def is_withheld(self):
+        return self.amount_gbp is None
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
+
+
+class Milestone(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="milestones"
+    )
+    title = models.CharField(max_length=300)
+    baseline_date = models.DateField(
+        null=True, blank=True, help_text="Blank if no planned date was published."
+    )
+    forecast_date = models.DateField(null=True, blank=True)
+    actual_date = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "baseline_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                name="milestone_unique_title_per_programme",
+                violation_error_message="This programme already has a milestone of that name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_date__isnull=False)
+                | Q(forecast_date__isnull=False)
+                | Q(actual_date__isnull=False),
+                name="milestone_has_a_date",
+                violation_error_message="A milestone needs at least one date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="achieved", actual_date__isnull=False)
+                | (~Q(status="achieved") & Q(actual_date__isnull=True)),
+                name="milestone_actual_date_iff_achieved",
+                violation_error_message="An achieved milestone needs its actual date, and only an achieved one has one.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def slip_days(self):
+        """Days late against the baseline: actual if achieved, else forecast."""
+        latest = self.actual_date or self.forecast_date
+        if latest is None or self.baseline_date is None:
+            return None
+        return (latest - self.baseline_date).days
+
+
+class Disruption(models.Model):
+    """An event that changed cost, schedule or scope; one can hit many programmes."""
+
+    class Kind(models.TextChoices):
+        EXTERNAL = "external", "External event"
+        RESET = "reset", "Programme reset"
+        SUPPLIER = "supplier", "Supplier failure"
+        POLICY = "policy", "Policy or scope change"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DisruptionImpact(models.Model):
+    """What one disruption did to one programme. Impacts may be negative (an
+    underspend); blank means the impact was not quantified."""
+
+    disruption = models.ForeignKey(
+        Disruption, on_delete=models.PROTECT, related_name="impacts"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="disruption_impacts"
+    )
+    cost_impact_gbp = models.DecimalField(
+        "cost impact (£)", null=True, blank=True, **MONEY
+    )
+    schedule_impact_days = models.IntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["disruption", "programme"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["disruption", "programme"],
+                name="impact_unique_per_disruption_programme",
+                violation_error_message="This disruption already has an impact recorded for this programme.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.disruption} → {self.programme}"
+
+
+class DeliveryConfidenceAssessment(models.Model):
+    """A delivery confidence rating at a data date, by the IPA (NISTA) or the SRO."""
+
+    class Rating(models.TextChoices):
+        GREEN = "green", "Green"
+        AMBER_GREEN = "amber_green", "Amber/Green"
+        AMBER = "amber", "Amber"
+        AMBER_RED = "amber_red", "Amber/Red"
+        RED = "red", "Red"
+        EXEMPT = "exempt", "Exempt"
+        RESET = "reset", "Reset"
+        NOT_SET = "not_set", "Not set"
+
+    class Scale(models.TextChoices):
+        FIVE_POINT = "five_point", "Five-point"
+        THREE_POINT = "three_point", "Three-point"
+
+    class Assessor(models.TextChoices):
+        IPA = "ipa", "IPA (NISTA)"
+        SRO = "sro", "Senior responsible owner"
+
+    FIVE_POINT_ONLY = (Rating.AMBER_GREEN, Rating.AMBER_RED)
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="assessments"
+    )
+    data_date = models.DateField()
+    assessor = models.CharField(
+        max_length=10, choices=Assessor.choices, default=Assessor.IPA
+    )
+    rating = models.CharField(max_length=20, choices=Rating.choices)
+    scale = models.CharField(max_length=20, choices=Scale.choices)
+    raw_text = models.CharField(
+        max_length=500, blank=True, help_text="The rating exactly as published."
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    objects = querysets.AssessmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "delivery confidence assessment"
+        ordering = ["programme", "-data_date", "assessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "data_date", "assessor"],
+                name="assessment_one_per_programme_date_assessor",
+                violation_error_message="This programme already has a rating from that assessor at that date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    scale="three_point", rating__in=["amber_green", "amber_red"]
+                ),
+                name="assessment_rating_on_its_scale",
+                violation_error_message="Amber/Green and Amber/Red exist only on the five-point scale.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rating_display()} ({self.data_date:%d %b %Y})"
+
+
+class ScheduleSnapshot(models.Model):
+    """The start and end dates a programme reported at one data date, so the
+    history of its promised end date survives every re-baseline."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="schedule_snapshots"
+    )
+    data_date = models.DateField()
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "data_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "data_date"],
+                name="schedule_one_per_programme_date",
+                violation_error_message="This programme already has dates reported at that data date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="schedule_end_not_before_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dates at {self.data_date:%d %b %Y}"
+
+
+class Fact(models.Model):
+    """A sourced statement that is not a figure of the register: "15 exemplars live
+    by March 2015", or a claim of an article (its source's kind says so)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facts",
+        help_text="Blank for a fact about the whole portfolio.",
+    )
+    disruption = models.ForeignKey(
+        Disruption,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="facts",
+    )
+    statement = models.TextField()
+    as_at = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "as_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "source"], name="fact_unique_statement_per_source"
+            )
+        ]
+
+    def __str__(self):
+        return self.statement

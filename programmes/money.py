@@ -1,0 +1,134 @@
+"""The only place that rounds, converts or formats money. Pounds are Decimal
+throughout; floats appear only where numbers are handed to plotly."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+PENNY = Decimal("0.01")
+MILLION = Decimal("1000000")
+BILLION = Decimal("1000000000")
+THOUSAND = Decimal("1000")
+HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+
+
+def round_money(amount):
+    """Round pounds to the penny, half up, as published accounts do."""
+    return Decimal(amount).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def millions_to_pounds(value):
+    """£m as published (a Decimal or its text, never a float) to exact pounds."""
+    if isinstance(value, float):
+        raise TypeError("Money must not pass through a float; give the text instead.")
+    try:
+        millions = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{value!r} is not an amount in £m.") from None
+    if not millions.is_finite():
+        raise ValueError(f"{value!r} is not an amount in £m.")
+    return round_money(millions * MILLION)
+
+
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
+def parse_pounds(text):
+    """Read an amount in pounds typed by a person: "£1,234.50", "1234.5"."""
+    cleaned = str(text).strip().replace(",", "").replace("£", "").strip()
+    if not _NUMBER.match(cleaned):
+        raise ValueError(f"{text!r} is not an amount of money in pounds.")
+    return round_money(Decimal(cleaned))
+
+
+def variance(baseline, forecast):
+    """Forecast minus baseline in pounds, exact; None if either is unknown."""
+    if baseline is None or forecast is None:
+        return None
+    return forecast - baseline
+
+
+def variance_pct(baseline, forecast, places=2):
+    """(forecast - baseline) / baseline as a percentage, rounded half up; None when
+    the baseline is unknown or zero (a percentage of nothing means nothing)."""
+    if baseline is None or forecast is None or baseline == ZERO:
+        return None
+    pct = (forecast - baseline) * HUNDRED / baseline
+    return pct.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def differs_beyond_rounding(published_pct, computed_pct, published_places=None):
+    """Whether a published (rounded) variance really disagrees with ours. GMPP
+    publishes whole or two-place percentages: -8.00% for a true -8.21% is rounding."""
+    if published_pct is None or computed_pct is None:
+        return False
+    if published_places is None:
+        # "-8.00" is written to two places but rounded to whole percent in GMPP files.
+        published_places = 0 if published_pct == published_pct.to_integral() else 2
+    tolerance = Decimal("0.5").scaleb(-published_places)
+    return abs(published_pct - computed_pct) > tolerance
+
+
+def format_gbp(amount):
+    """Exact pounds with thousands separators: £1,546,830,000.00; negative as -£5.00.
+    Empty for None (not reported)."""
+    if amount is None:
+        return ""
+    amount = round_money(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,.2f}"
+
+
+def format_gbp_short(amount):
+    """Readable pounds for pages: £1.55bn, £128.2m, £41,400. Exact values belong in
+    tables and exports (format_gbp)."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount)
+    sign = "-" if amount < 0 else ""
+    size = abs(amount)
+    if size >= BILLION:
+        text = f"£{_trim(size / BILLION, 2)}bn"
+    elif size >= MILLION:
+        text = f"£{_trim(size / MILLION, 1)}m"
+    else:
+        text = f"£{size.quantize(Decimal(1), rounding=ROUND_HALF_UP):,}"
+    return sign + text
+
+
+def _trim(value, places):
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_pct(pct):
+    if pct is None:
+        return ""
+    return f"{pct:+.2f}%" if pct else "0.00%"
+
+
+class PublishedAmount:
+    """A money cell as published: an exact amount, or withheld with the publisher's
+    words. Not reported is no PublishedAmount at all (None)."""
+
+    __slots__ = ("gbp", "withheld_text")
+
+    def __init__(self, gbp=None, withheld_text=""):
+        if (gbp is None) == (not withheld_text):
+            raise ValueError("An amount is either a figure or withheld, not both.")
+        self.gbp = gbp
+        self.withheld_text = withheld_text
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, PublishedAmount)
+            and self.gbp == other.gbp
+            and self.withheld_text == other.withheld_text
+        )
+
+    def __hash__(self):
+        return hash((self.gbp, self.withheld_text))
+
+    def __repr__(self):
+        return f"PublishedAmount({self.gbp!r}, {self.withheld_text!r})"

@@ -1,0 +1,351 @@
+"""Writes that touch several models. The demo loader and the GMPP importer share
+`apply_gmpp_record`, so the same published figure always maps to the same row."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import (
+    DeliveryConfidenceAssessment,
+    FinancialFigure,
+    Programme,
+    ScheduleSnapshot,
+)
+
+
+@dataclass
+class ChangeCount:
+    """How many rows of each kind a load created, changed or left alone."""
+
+    counts: dict = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, label, outcome):
+        self.counts[label][outcome] += 1
+
+    @property
+    def changes(self):
+        return sum(c["created"] + c["changed"] for c in self.counts.values())
+
+    def lines(self):
+        return [
+            f"{label}: {c['created']} created, {c['changed']} changed, "
+            f"{c['unchanged']} unchanged"
+            for label, c in sorted(self.counts.items())
+        ]
+
+
+def _label(model):
+    return str(model._meta.verbose_name_plural)
+
+
+def upsert(model, *, lookup, values, counter, reason):
+    """Create the row `lookup` names with `values`, or bring it up to `values`.
+    Saves (and so records history) only when something differs."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        outcome = "created"
+    else:
+        differing = {k: v for k, v in values.items() if getattr(obj, k) != v}
+        if not differing:
+            counter.add(_label(model), "unchanged")
+            return obj
+        for name, value in differing.items():
+            setattr(obj, name, value)
+        outcome = "changed"
+    obj.full_clean()
+    obj._change_reason = reason
+    obj.save()
+    counter.add(_label(model), outcome)
+    return obj
+
+
+def record_figure(
+    *,
+    programme,
+    measure,
+    kind,
+    period,
+    data_date,
+    amount,
+    source,
+    counter,
+    reason,
+    financial_year=None,
+    benefit=None,
+    **extra,
+):
+    """Record one published amount (a money.PublishedAmount). The figure with the
+    latest data date of its sort is the current one, whatever order they arrive in."""
+    group = {
+        "programme": programme,
+        "measure": measure,
+        "kind": kind,
+        "period": period,
+        "financial_year": financial_year,
+        "benefit": benefit,
+    }
+    siblings = FinancialFigure.objects.filter(**group).exclude(data_date=data_date)
+    newer_exists = siblings.filter(data_date__gt=data_date).exists()
+    if not newer_exists:
+        for older in siblings.filter(is_current=True):
+            older.is_current = False
+            older._change_reason = f"Replaced by the figure as at {data_date:%d %B %Y}"
+            older.save()
+            counter.add(_label(FinancialFigure), "changed")
+    values = {
+        "amount_gbp": amount.gbp,
+        "withheld_text": amount.withheld_text,
+        "source": source,
+        "is_current": not newer_exists,
+        "is_synthetic": source.is_synthetic,
+        **extra,
+    }
+    return upsert(
+        FinancialFigure,
+        lookup={**group, "data_date": data_date},
+        values=values,
+        counter=counter,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class GmppRecord:
+    """One programme's row of one GMPP release, already read and checked (gmpp.py).
+    Amounts are money.PublishedAmount or None (not reported)."""
+
+    name: str
+    department: object
+    data_date: object
+    gmpp_id: str = ""
+    category: str = ""
+    ipa_rating: tuple | None = None  # (rating, scale, raw text)
+    sro_rating: tuple | None = None
+    start_date: object = None
+    end_date: object = None
+    fy_baseline: object = None
+    fy_forecast: object = None
+    fy_variance_pct: object = None
+    whole_life_cost: object = None
+    benefits: object = None
+    real_prices: bool = False
+
+    @property
+    def financial_year(self):
+        from .periods import FinancialYear
+
+        return FinancialYear.containing(self.data_date).start_year
+
+
+def unique_slug(model, text, max_length=80):
+    base = slugify(text)[: max_length - 4].strip("-") or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def find_or_create_programme(record, *, slug, counter, reason):
+    """The programme a record is about: by GMPP ID first (IDs survive renames), then
+    by the slug the caller knows it by; created if new."""
+    programme = None
+    if record.gmpp_id:
+        programme = Programme.objects.filter(gmpp_id=record.gmpp_id).first()
+    if programme is None and slug:
+        programme = Programme.objects.filter(slug=slug).first()
+    if programme is None:
+        programme = Programme(
+            slug=slug or unique_slug(Programme, record.name, 120),
+            name=record.name,
+            department=record.department,
+        )
+        programme.full_clean()
+        programme._change_reason = reason
+        programme.save()
+        counter.add(_label(Programme), "created")
+    return programme
+
+
+@transaction.atomic
+def apply_gmpp_record(record, *, source, counter, reason, slug=None):
+    """Map one GMPP row onto the register: programme, dates at the data date,
+    ratings, the year's baseline and forecast, whole-life cost and benefits."""
+    programme = find_or_create_programme(
+        record, slug=slug, counter=counter, reason=reason
+    )
+    synthetic = source.is_synthetic
+    if record.start_date or record.end_date:
+        upsert(
+            ScheduleSnapshot,
+            lookup={"programme": programme, "data_date": record.data_date},
+            values={
+                "start_date": record.start_date,
+                "end_date": record.end_date,
+                "source": source,
+                "is_synthetic": synthetic,
+            },
+            counter=counter,
+            reason=reason,
+        )
+    for assessor, rating in (
+        (DeliveryConfidenceAssessment.Assessor.IPA, record.ipa_rating),
+        (DeliveryConfidenceAssessment.Assessor.SRO, record.sro_rating),
+    ):
+        if rating is None:
+            continue
+        value, scale, raw = rating
+        upsert(
+            DeliveryConfidenceAssessment,
+            lookup={
+                "programme": programme,
+                "data_date": record.data_date,
+                "assessor": assessor,
+            },
+            values={
+                "rating": value,
+                "scale": scale,
+                "raw_text": raw,
+                "source": source,
+                "is_synthetic": synthetic,
+            },
+            counter=counter,
+            reason=reason,
+        )
+    basis = {"price_basis": "real" if record.real_prices else "nominal"}
+    F = FinancialFigure
+    figures = [
+        (
+            record.fy_baseline,
+            F.Measure.COST,
+            F.Kind.BASELINE,
+            F.Period.FINANCIAL_YEAR,
+            {},
+        ),
+        (
+            record.fy_forecast,
+            F.Measure.COST,
+            F.Kind.FORECAST,
+            F.Period.FINANCIAL_YEAR,
+            {"published_variance_pct": record.fy_variance_pct},
+        ),
+        (
+            record.whole_life_cost,
+            F.Measure.COST,
+            F.Kind.BASELINE,
+            F.Period.WHOLE_LIFE,
+            {},
+        ),
+        (record.benefits, F.Measure.BENEFIT, F.Kind.BASELINE, F.Period.WHOLE_LIFE, {}),
+    ]
+    for amount, measure, kind, period, extra in figures:
+        if amount is None:
+            continue
+        yearly = period == F.Period.FINANCIAL_YEAR
+        record_figure(
+            programme=programme,
+            measure=measure,
+            kind=kind,
+            period=period,
+            financial_year=record.financial_year if yearly else None,
+            data_date=record.data_date,
+            amount=amount,
+            source=source,
+            counter=counter,
+            reason=reason,
+            **basis,
+            **extra,
+        )
+    refresh_programme_from_releases(
+        programme, newest=record, counter=counter, reason=reason
+    )
+    return programme
+
+
+def refresh_programme_from_releases(programme, *, newest, counter, reason):
+    """Name, department and category follow the newest release; baseline dates are
+    the first reported, latest dates the newest reported."""
+    snapshots = list(programme.schedule_snapshots.order_by("data_date"))
+    values = {}
+    if snapshots:
+        first, last = snapshots[0], snapshots[-1]
+        values.update(
+            baseline_start_date=first.start_date,
+            baseline_end_date=first.end_date,
+            latest_start_date=last.start_date,
+            latest_end_date=last.end_date,
+        )
+    newest_date = snapshots[-1].data_date if snapshots else newest.data_date
+    if newest.data_date >= newest_date:
+        values.update(name=newest.name, department=newest.department)
+        if newest.gmpp_id:
+            values["gmpp_id"] = newest.gmpp_id
+        if newest.category:
+            values["category"] = newest.category
+    differing = {k: v for k, v in values.items() if getattr(programme, k) != v}
+    if not differing:
+        return
+    for name, value in differing.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme._change_reason = reason
+    programme.save()
+    counter.add(_label(Programme), "changed")
+
+
+@transaction.atomic
+def correct_figure(*, figure, amount_gbp, reason, user=None):
+    """Fix a mistyped figure in place. The history keeps the old value, who and why."""
+    if not reason or not reason.strip():
+        raise ValueError("A correction needs a reason.")
+    figure.amount_gbp = amount_gbp
+    figure.withheld_text = ""
+    figure.full_clean()
+    figure._change_reason = f"Correction: {reason.strip()}"
+    if user is not None:
+        figure._history_user = user
+    figure.save()
+    return figure
+
+
+@transaction.atomic
+def rebaseline_figure(*, figure, amount_gbp, data_date, source, reason, user=None):
+    """A newly approved baseline: a new current figure; the earlier one stays, dated,
+    no longer current."""
+    if figure.kind != FinancialFigure.Kind.BASELINE:
+        raise ValueError("Only a baseline can be re-baselined.")
+    if not reason or not reason.strip():
+        raise ValueError("A re-baseline needs a reason.")
+    if data_date <= figure.data_date:
+        raise ValueError(
+            f"The new baseline must be dated after the one it replaces "
+            f"({figure.data_date:%d %B %Y})."
+        )
+    figure.is_current = False
+    figure._change_reason = f"Re-baselined: {reason.strip()}"
+    if user is not None:
+        figure._history_user = user
+    figure.save()
+    new = FinancialFigure(
+        programme=figure.programme,
+        measure=figure.measure,
+        kind=figure.kind,
+        period=figure.period,
+        financial_year=figure.financial_year,
+        benefit=figure.benefit,
+        price_basis=figure.price_basis,
+        price_base_year=figure.price_base_year,
+        data_date=data_date,
+        amount_gbp=amount_gbp,
+        source=source,
+        is_current=True,
+        is_synthetic=source.is_synthetic,
+    )
+    new.full_clean()
+    new._change_reason = f"Re-baseline: {reason.strip()}"
+    if user is not None:
+        new._history_user = user
+    new.save()
+    return new

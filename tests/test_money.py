@@ -1,0 +1,83 @@
+from decimal import Decimal
+
+import pytest
+
+from programmes import money
+
+
+def test_millions_convert_to_exact_pounds():
+    assert money.millions_to_pounds("128.15") == Decimal("128150000.00")
+    assert money.millions_to_pounds("2153.17") == Decimal("2153170000.00")
+    assert money.millions_to_pounds("201.403") == Decimal("201403000.00")
+    assert money.millions_to_pounds("0.0000005") == Decimal("0.50")
+
+
+def test_millions_refuse_floats_and_nonsense():
+    with pytest.raises(TypeError):
+        money.millions_to_pounds(128.15)
+    with pytest.raises(ValueError, match="not an amount"):
+        money.millions_to_pounds("lots")
+    with pytest.raises(ValueError, match="not an amount"):
+        money.millions_to_pounds("NaN")
+
+
+def test_round_money_is_half_up():
+    assert money.round_money(Decimal("0.005")) == Decimal("0.01")
+    assert money.round_money(Decimal("2.675")) == Decimal("2.68")
+    assert money.round_money(Decimal("-2.675")) == Decimal("-2.68")
+
+
+def test_smarter_working_variance_from_figures_is_minus_8_21_percent():
+    baseline = money.millions_to_pounds("41.40")
+    forecast = money.millions_to_pounds("38.00")
+
+    pct = money.variance_pct(baseline, forecast)
+
+    assert money.variance(baseline, forecast) == Decimal("-3400000.00")
+    assert pct == Decimal("-8.21")
+
+
+def test_published_rounded_variance_is_not_a_disagreement():
+    assert not money.differs_beyond_rounding(Decimal("-8.00"), Decimal("-8.21"))
+    assert money.differs_beyond_rounding(Decimal("-17.00"), Decimal("-8.21"))
+    assert money.differs_beyond_rounding(Decimal("2.83"), Decimal("-2.83"))
+
+
+def test_variance_pct_of_zero_or_unknown_baseline_is_none():
+    assert money.variance_pct(Decimal("0"), Decimal("5")) is None
+    assert money.variance_pct(None, Decimal("5")) is None
+
+
+def test_parse_pounds_accepts_what_people_type():
+    assert money.parse_pounds("£1,234.50") == Decimal("1234.50")
+    with pytest.raises(ValueError, match="not an amount"):
+        money.parse_pounds("12 pounds")
+
+
+@pytest.mark.parametrize(
+    ("amount", "short", "exact"),
+    [
+        (Decimal("1546830000"), "£1.55bn", "£1,546,830,000.00"),
+        (Decimal("128150000"), "£128.2m", "£128,150,000.00"),
+        (Decimal("41400"), "£41,400", "£41,400.00"),
+        (Decimal("-3400000"), "-£3.4m", "-£3,400,000.00"),
+        (Decimal("2000000000"), "£2bn", "£2,000,000,000.00"),
+    ],
+)
+def test_formatting(amount, short, exact):
+    assert money.format_gbp_short(amount) == short
+    assert money.format_gbp(amount) == exact
+
+
+def test_not_reported_formats_as_empty():
+    assert money.format_gbp(None) == ""
+    assert money.format_gbp_short(None) == ""
+
+
+def test_published_amount_is_a_figure_or_withheld():
+    assert money.PublishedAmount(Decimal("1")).gbp == Decimal("1")
+    assert money.PublishedAmount(withheld_text="Exempt").withheld_text == "Exempt"
+    with pytest.raises(ValueError, match="either"):
+        money.PublishedAmount()
+    with pytest.raises(ValueError, match="either"):
+        money.PublishedAmount(Decimal("1"), "Exempt")

@@ -1,0 +1,133 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from programmes import services
+from programmes.models import FinancialFigure
+from programmes.money import PublishedAmount
+
+from .factories import FigureFactory, ProgrammeFactory, SourceFactory, UserFactory
+
+D = datetime.date
+
+
+def _record(programme, source, data_date, amount, counter):
+    return services.record_figure(
+        programme=programme,
+        measure="cost",
+        kind="baseline",
+        period="whole_life",
+        data_date=data_date,
+        amount=PublishedAmount(Decimal(amount)),
+        source=source,
+        counter=counter,
+        reason="test",
+    )
+
+
+@pytest.mark.django_db
+def test_older_release_after_newer_never_becomes_current():
+    programme, source = ProgrammeFactory(), SourceFactory()
+    counter = services.ChangeCount()
+
+    newer = _record(programme, source, D(2022, 3, 31), "200.00", counter)
+    older = _record(programme, source, D(2021, 3, 31), "100.00", counter)
+
+    newer.refresh_from_db()
+    assert newer.is_current
+    assert not older.is_current
+
+
+@pytest.mark.django_db
+def test_newer_release_replaces_current_and_keeps_the_old():
+    programme, source = ProgrammeFactory(), SourceFactory()
+    counter = services.ChangeCount()
+
+    older = _record(programme, source, D(2021, 3, 31), "100.00", counter)
+    newer = _record(programme, source, D(2022, 3, 31), "200.00", counter)
+
+    older.refresh_from_db()
+    assert newer.is_current
+    assert not older.is_current
+    assert programme.figures.count() == 2
+
+
+@pytest.mark.django_db
+def test_recording_the_same_figure_again_changes_nothing():
+    programme, source = ProgrammeFactory(), SourceFactory()
+    _record(programme, source, D(2021, 3, 31), "100.00", services.ChangeCount())
+    counter = services.ChangeCount()
+
+    _record(programme, source, D(2021, 3, 31), "100.00", counter)
+
+    assert counter.changes == 0
+    assert FinancialFigure.history.count() == 1
+
+
+@pytest.mark.django_db
+def test_correction_keeps_old_value_user_and_reason():
+    figure = FigureFactory(amount_gbp=Decimal("41400.00"))
+    user = UserFactory(username="corrector")
+
+    services.correct_figure(
+        figure=figure, amount_gbp=Decimal("41500.00"), reason="typo", user=user
+    )
+
+    latest, previous = figure.history.all()[:2]
+    assert latest.amount_gbp == Decimal("41500.00")
+    assert previous.amount_gbp == Decimal("41400.00")
+    assert latest.history_user == user
+    assert latest.history_change_reason == "Correction: typo"
+
+
+@pytest.mark.django_db
+def test_correction_needs_a_reason():
+    figure = FigureFactory()
+
+    with pytest.raises(ValueError, match="reason"):
+        services.correct_figure(figure=figure, amount_gbp=Decimal("1"), reason=" ")
+
+
+@pytest.mark.django_db
+def test_rebaseline_keeps_the_earlier_baseline_dated():
+    figure = FigureFactory(amount_gbp=Decimal("100.00"))
+
+    new = services.rebaseline_figure(
+        figure=figure,
+        amount_gbp=Decimal("150.00"),
+        data_date=D(2022, 3, 31),
+        source=figure.source,
+        reason="approved business case",
+    )
+
+    figure.refresh_from_db()
+    assert new.is_current
+    assert new.amount_gbp == Decimal("150.00")
+    assert not figure.is_current
+    assert figure.amount_gbp == Decimal("100.00")
+    assert figure.data_date == D(2021, 3, 31)
+
+
+@pytest.mark.django_db
+def test_rebaseline_must_be_later_and_of_a_baseline():
+    figure = FigureFactory()
+    forecast = FigureFactory(kind="forecast", programme=figure.programme)
+
+    with pytest.raises(ValueError, match="after"):
+        services.rebaseline_figure(
+            figure=figure,
+            amount_gbp=Decimal("1"),
+            data_date=figure.data_date,
+            source=figure.source,
+            reason="x",
+        )
+    with pytest.raises(ValueError, match="Only a baseline"):
+        services.rebaseline_figure(
+            figure=forecast,
+            amount_gbp=Decimal("1"),
+            data_date=D(2030, 1, 1),
+            source=figure.source,
+            reason="x",
+        )
+    assert FinancialFigure.objects.count() == 2

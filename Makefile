@@ -46,3 +46,16 @@ check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Rebuild the committed front-end files from the pinned npm packages (needs Node.js;
+# running the service does not).
+.PHONY: assets
+assets:
+	npm ci --no-audit --no-fund
+	npm run -s build:css
+	rm -rf static/vendor && mkdir -p static/vendor/govuk-frontend static/vendor/plotly
+	cp node_modules/govuk-frontend/dist/govuk/all.bundle.js static/vendor/govuk-frontend/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk-frontend/
+	rm -rf static/vendor/govuk-frontend/assets/fonts
+	cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js static/vendor/plotly/
+	cp node_modules/plotly.js-basic-dist-min/LICENSE static/vendor/plotly/

@@ -79,6 +79,18 @@ def format_gbp(amount):
     return f"{sign}£{abs(amount):,.2f}"
 
 
+def format_gbp_whole(amount):
+    """Exact pounds, without pence when there are none: £201,403,000 or £41,400.50.
+    Every digit is kept: for tables where the exact figure matters."""
+    if amount is None:
+        return ""
+    amount = round_money(amount)
+    if amount == amount.to_integral():
+        sign = "-" if amount < 0 else ""
+        return f"{sign}£{abs(amount):,.0f}"
+    return format_gbp(amount)
+
+
 def format_gbp_short(amount):
     """Readable pounds for pages: £1.55bn, £128.2m, £41,400. Exact values belong in
     tables and exports (format_gbp)."""
@@ -102,9 +114,13 @@ def _trim(value, places):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def format_pct(pct):
+def format_pct(pct, signed=True):
+    """A percentage to two places: +24.00%, -8.21%; unsigned as GMPP's NISTA files
+    publish it. Empty for None."""
     if pct is None:
         return ""
+    if not signed:
+        return f"{pct:.2f}%"
     return f"{pct:+.2f}%" if pct else "0.00%"
 
 

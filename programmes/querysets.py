@@ -1,13 +1,56 @@
-"""Every reusable read over many rows lives here, as a chainable QuerySet method."""
+"""Every reusable read over many rows lives here, as a chainable QuerySet method.
+Sums over different relations are separate subqueries, so rows never multiply."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
+EARLIEST = datetime.date(1900, 1, 1)
+
+
+def _figures():
+    from .models import FinancialFigure
+
+    return FinancialFigure.objects
+
+
+def _assessments():
+    from .models import DeliveryConfidenceAssessment
+
+    return DeliveryConfidenceAssessment.objects
+
+
+def _current_whole_life(measure, programme_ref="pk"):
+    """A programme's current whole-life baseline of one measure: NULL when not
+    reported or withheld."""
+    return Subquery(
+        _figures()
+        .filter(
+            programme=OuterRef(programme_ref),
+            measure=measure,
+            kind="baseline",
+            period="whole_life",
+            benefit__isnull=True,
+            is_current=True,
+        )
+        .values("amount_gbp")[:1],
+        output_field=MONEY_FIELD,
+    )
 
 
 class DepartmentQuerySet(models.QuerySet):
@@ -21,9 +64,76 @@ class DepartmentQuerySet(models.QuerySet):
             | Q(aliases__alias__iexact=name)
         ).distinct()
 
-    def with_programme_counts(self):
-        """Adds `programme_count`."""
-        return self.annotate(programme_count=Count("programmes", distinct=True))
+    def with_programmes(self):
+        """Only departments that hold at least one programme."""
+        return self.filter(programmes__isnull=False).distinct()
+
+    def with_portfolio_totals(self):
+        """Adds `programme_count`; `whole_life_cost_gbp` and `benefits_gbp` (sums of
+        their programmes' current whole-life baselines, 0 when none);
+        `whole_life_cost_reported` and `benefits_reported` (how many programmes
+        gave each); and `matched_cost_gbp` and `matched_benefits_gbp`, the same sums
+        over only the programmes that gave both, for a fair benefit-to-cost view."""
+        from .models import Programme
+
+        def whole_life(measure, ref="programme"):
+            return (
+                _figures()
+                .current()
+                .reported()
+                .filter(
+                    programme=OuterRef(ref),
+                    measure=measure,
+                    kind="baseline",
+                    period="whole_life",
+                    benefit__isnull=True,
+                )
+            )
+
+        def department_sum(measure, *, matched=False, count=False):
+            rows = (
+                _figures()
+                .current()
+                .reported()
+                .filter(
+                    programme__department=OuterRef("pk"),
+                    measure=measure,
+                    kind="baseline",
+                    period="whole_life",
+                    benefit__isnull=True,
+                )
+            )
+            if matched:
+                other = "benefit" if measure == "cost" else "cost"
+                rows = rows.filter(Exists(whole_life(other)))
+            rows = rows.order_by().values("programme__department")
+            if count:
+                value = rows.annotate(n=Count("programme", distinct=True)).values("n")
+                return Coalesce(Subquery(value, output_field=IntegerField()), 0)
+            value = rows.annotate(t=Sum("amount_gbp")).values("t")
+            return Coalesce(
+                Subquery(value, output_field=MONEY_FIELD),
+                ZERO,
+                output_field=MONEY_FIELD,
+            )
+
+        programme_count = Subquery(
+            Programme.objects.filter(department=OuterRef("pk"))
+            .order_by()
+            .values("department")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        return self.annotate(
+            programme_count=Coalesce(programme_count, 0),
+            whole_life_cost_gbp=department_sum("cost"),
+            whole_life_cost_reported=department_sum("cost", count=True),
+            benefits_gbp=department_sum("benefit"),
+            benefits_reported=department_sum("benefit", count=True),
+            matched_cost_gbp=department_sum("cost", matched=True),
+            matched_benefits_gbp=department_sum("benefit", matched=True),
+        )
 
 
 class FinancialFigureQuerySet(models.QuerySet):
@@ -46,71 +156,135 @@ class FinancialFigureQuerySet(models.QuerySet):
         """Figures with an amount (not withheld)."""
         return self.filter(amount_gbp__isnull=False)
 
+    def for_programmes(self, programmes):
+        return self.filter(programme__in=programmes)
+
     def total_gbp(self):
         """The exact sum of the amounts, never None."""
         return self.aggregate(
             total=Coalesce(Sum("amount_gbp"), ZERO, output_field=MONEY_FIELD)
         )["total"]
 
+    def totals_with_coverage(self):
+        """{"total", "reported", "withheld"}: the exact sum, how many programmes
+        gave an amount and how many withheld one."""
+        return self.aggregate(
+            total=Coalesce(Sum("amount_gbp"), ZERO, output_field=MONEY_FIELD),
+            reported=Count(
+                "programme", distinct=True, filter=Q(amount_gbp__isnull=False)
+            ),
+            withheld=Count(
+                "programme", distinct=True, filter=Q(amount_gbp__isnull=True)
+            ),
+        )
 
-def _current_figure_sum(measure, kind, period):
-    """A correlated subquery: a programme's sum of current figures of one sort."""
-    from .models import FinancialFigure
-
-    return Coalesce(
-        Subquery(
-            FinancialFigure.objects.filter(
-                programme=OuterRef("pk"),
-                measure=measure,
-                kind=kind,
-                period=period,
-                is_current=True,
-                benefit__isnull=True,
-            )
+    def yearly_totals(self):
+        """Rows of financial_year, measure, kind with `total` (exact) and `programmes`
+        (how many reported), for current yearly figures, oldest year first."""
+        return (
+            self.current()
+            .yearly()
+            .reported()
             .order_by()
-            .values("programme")
-            .annotate(total=Sum("amount_gbp"))
-            .values("total"),
-            output_field=MONEY_FIELD,
-        ),
-        ZERO,
-        output_field=MONEY_FIELD,
-    )
+            .values("financial_year", "measure", "kind")
+            .annotate(
+                total=Sum("amount_gbp"), programmes=Count("programme", distinct=True)
+            )
+            .order_by("financial_year", "measure", "kind")
+        )
 
-
-def _latest_assessment(field):
-    from .models import DeliveryConfidenceAssessment
-
-    return Subquery(
-        DeliveryConfidenceAssessment.objects.filter(programme=OuterRef("pk"))
-        .order_by("-data_date", "assessor")
-        .values(field)[:1]
-    )
+    def latest_data_date(self):
+        return self.aggregate(latest=Max("data_date"))["latest"]
 
 
 class ProgrammeQuerySet(models.QuerySet):
-    def with_latest_rating(self):
-        """Adds `latest_rating` and `latest_rating_date`: the newest delivery
-        confidence assessment (the IPA's where the IPA and SRO rated the same day)."""
-        return self.annotate(
-            latest_rating=_latest_assessment("rating"),
-            latest_rating_date=_latest_assessment("data_date"),
-        )
-
     def for_department(self, department):
         return self.filter(department=department)
 
     def real(self):
         return self.filter(is_synthetic=False)
 
-    def with_whole_life_cost(self):
-        """Adds `whole_life_cost_gbp`: the current whole-life cost baseline (0 when
-        none is reported). One subquery per sum, so sums never multiply rows."""
-        return self.annotate(
-            whole_life_cost_gbp=_current_figure_sum("cost", "baseline", "whole_life")
+    def search(self, text):
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(gmpp_id__icontains=text)
+            | Q(description__icontains=text)
+            | Q(department__name__icontains=text)
+            | Q(department__abbreviation__iexact=text)
         )
+
+    def with_latest_rating(self):
+        """Adds `latest_rating` and `latest_rating_date` (the newest assessment; the
+        IPA's where the IPA and SRO rated the same day) and `rating_since`: the
+        first data date of the unbroken run of that rating up to the newest."""
+        newest = (
+            _assessments()
+            .filter(programme=OuterRef("pk"))
+            .order_by("-data_date", "assessor")
+        )
+        last_different = (
+            _assessments()
+            .filter(programme=OuterRef("pk"))
+            .exclude(rating=OuterRef("latest_rating"))
+            .order_by("-data_date")
+            .values("data_date")[:1]
+        )
+        first_of_run = (
+            _assessments()
+            .filter(
+                programme=OuterRef("pk"),
+                data_date__gt=Coalesce(
+                    OuterRef("last_different_rating_date"), Value(EARLIEST)
+                ),
+            )
+            .order_by("data_date")
+            .values("data_date")[:1]
+        )
+        return (
+            self.annotate(
+                latest_rating=Subquery(newest.values("rating")[:1]),
+                latest_rating_date=Subquery(newest.values("data_date")[:1]),
+            )
+            .annotate(last_different_rating_date=Subquery(last_different))
+            .annotate(rating_since=Subquery(first_of_run))
+        )
+
+    def with_whole_life_cost(self):
+        """Adds `whole_life_cost_gbp`: the current whole-life cost baseline, or None
+        when not reported or withheld."""
+        return self.annotate(whole_life_cost_gbp=_current_whole_life("cost"))
+
+    def with_benefits(self):
+        """Adds `benefits_gbp`: the current whole-life benefits baseline, or None."""
+        return self.annotate(benefits_gbp=_current_whole_life("benefit"))
+
+    def with_dashboard_columns(self):
+        """Everything a programme row on a page shows: department, latest rating
+        and since when, whole-life cost and benefits."""
+        return (
+            self.select_related("department")
+            .with_latest_rating()
+            .with_whole_life_cost()
+            .with_benefits()
+        )
+
+    def rating_counts(self):
+        """{rating: number of programmes} by latest rating ("" for never rated)."""
+        rows = (
+            self.with_latest_rating()
+            .order_by()
+            .values("latest_rating")
+            .annotate(n=Count("pk"))
+        )
+        return {row["latest_rating"] or "": row["n"] for row in rows}
 
 
 class AssessmentQuerySet(models.QuerySet):
     def by_ipa(self):
         return self.filter(assessor="ipa")
+
+    def latest_data_date(self):
+        return self.aggregate(latest=Max("data_date"))["latest"]

@@ -128,3 +128,85 @@ class ImpactFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     source = factory.SubFactory(SourceFactory)
     is_synthetic = True
+
+
+def make_portfolio(size, *, departments=4, years=(2019, 2020, 2021)):
+    """`size` synthetic programmes spread over `departments`, each with yearly
+    baseline and forecast, whole-life cost and benefits, two ratings, reported dates
+    and a disruption impact. Bulk-created: history is not what these tests are for."""
+    from programmes.models import ScheduleSnapshot
+
+    source = SourceFactory()
+    depts = [DepartmentFactory() for _ in range(departments)]
+    disruption = DisruptionFactory(source=source)
+    start = Programme.objects.count()
+    programmes = Programme.objects.bulk_create(
+        [
+            Programme(
+                name=f"Synthetic portfolio programme {start + i}",
+                slug=f"synthetic-portfolio-programme-{start + i}",
+                department=depts[i % departments],
+                latest_start_date=datetime.date(2018, 4, 1),
+                latest_end_date=datetime.date(2024, 3, 31),
+                is_synthetic=True,
+            )
+            for i in range(size)
+        ]
+    )
+    figures, ratings, snapshots, impacts = [], [], [], []
+    for i, programme in enumerate(programmes):
+        common = {"programme": programme, "source": source, "is_synthetic": True}
+        for year in years:
+            for kind, amount in (("baseline", 1000 + i), ("forecast", 900 + i)):
+                figures.append(
+                    FinancialFigure(
+                        measure="cost",
+                        kind=kind,
+                        period="year",
+                        financial_year=year,
+                        data_date=datetime.date(year + 1, 3, 31),
+                        amount_gbp=Decimal(f"{amount}.25"),
+                        **common,
+                    )
+                )
+        for measure, amount in (("cost", "50000.50"), ("benefit", "80000.75")):
+            figures.append(
+                FinancialFigure(
+                    measure=measure,
+                    kind="baseline",
+                    period="whole_life",
+                    data_date=datetime.date(2022, 3, 31),
+                    amount_gbp=Decimal(amount),
+                    **common,
+                )
+            )
+        for year, rating in ((2021, "amber"), (2022, "red" if i % 3 else "green")):
+            ratings.append(
+                DeliveryConfidenceAssessment(
+                    data_date=datetime.date(year, 3, 31),
+                    rating=rating,
+                    scale="five_point" if year < 2022 else "three_point",
+                    **common,
+                )
+            )
+            snapshots.append(
+                ScheduleSnapshot(
+                    data_date=datetime.date(year, 3, 31),
+                    start_date=datetime.date(2018, 4, 1),
+                    end_date=datetime.date(2023 + year - 2021, 3, 31),
+                    **common,
+                )
+            )
+        impacts.append(
+            DisruptionImpact(
+                disruption=disruption,
+                cost_impact_gbp=Decimal("10.10"),
+                schedule_impact_days=30,
+                **common,
+            )
+        )
+    FinancialFigure.objects.bulk_create(figures)
+    DeliveryConfidenceAssessment.objects.bulk_create(ratings)
+    ScheduleSnapshot.objects.bulk_create(snapshots)
+    DisruptionImpact.objects.bulk_create(impacts)
+    return depts, programmes, disruption

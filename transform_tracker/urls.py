@@ -1,10 +1,23 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from .forms import SignInForm
 
 admin.site.site_header = "Transform Tracker administration"
 admin.site.site_title = "Transform Tracker admin"
 admin.site.index_title = "Programme register"
 
 urlpatterns = [
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("transform_tracker.pages")),
+    path("", include("programmes.urls")),
 ]

@@ -1,0 +1,628 @@
+"""Query results -> chart cards: a plotly figure dict, and the same numbers as a
+table, a text description and a "data up to" date, built together so the chart and
+its table cannot disagree. Floats appear only in the plotly figure."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .exports import safe_cell
+from .models import DeliveryConfidenceAssessment
+from .money import MILLION, format_gbp_short, format_gbp_whole, format_pct
+from .periods import financial_year_label
+
+# The Government Analysis Function's categorical palette, in its order.
+PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+DASHES = ["solid", "dash", "dot", "dashdot"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up"]
+PATTERNS = ["", "/", "x", "."]
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
+
+Rating = DeliveryConfidenceAssessment.Rating
+# GOV.UK tag colours (text, background) for each rating; the name is always shown.
+RATING_TAGS = {
+    Rating.GREEN: ("green", "#083d29", "#cfe4dc"),
+    Rating.AMBER_GREEN: ("yellow", "#7a3c1c", "#ffee80"),
+    Rating.AMBER: ("orange", "#7a3c1c", "#fde4d7"),
+    Rating.AMBER_RED: ("pink", "#651b3e", "#f4d7e5"),
+    Rating.RED: ("red", "#651b1b", "#f4d7d7"),
+    Rating.EXEMPT: ("grey", "#0b0c0c", "#cecece"),
+    Rating.RESET: ("purple", "#2a1950", "#ddd6ec"),
+    Rating.NOT_SET: ("grey", "#0b0c0c", "#cecece"),
+}
+RATING_ORDER = [
+    Rating.NOT_SET,
+    Rating.EXEMPT,
+    Rating.RESET,
+    Rating.RED,
+    Rating.AMBER_RED,
+    Rating.AMBER,
+    Rating.AMBER_GREEN,
+    Rating.GREEN,
+]
+
+
+def rating_tag_class(rating):
+    return f"govuk-tag--{RATING_TAGS[rating][0]}" if rating in RATING_TAGS else ""
+
+
+@dataclass
+class Cell:
+    text: str
+    value: object = None  # the exact value, for downloads
+    numeric: bool = False
+
+
+@dataclass
+class ChartCard:
+    slug: str
+    title: str
+    subtitle: str
+    source: str
+    data_up_to: object
+    columns: list
+    rows: list
+    description: str
+    figure: dict | None
+    numeric_columns: set = field(default_factory=set)
+
+    @property
+    def figure_id(self):
+        return f"{self.slug}-data"
+
+    @property
+    def has_data(self):
+        return bool(self.rows)
+
+    def csv_text(self):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([safe_cell(c) for c in self.columns])
+        for row in self.rows:
+            writer.writerow(
+                ["" if cell.value is None else safe_cell(cell.value) for cell in row]
+            )
+        return buffer.getvalue()
+
+    @property
+    def csv_size(self):
+        size = len(self.csv_text().encode("utf-8"))
+        return f"{size} bytes" if size < 1024 else f"{size / 1024:.0f} KB"
+
+
+def money_cell(amount):
+    return Cell(format_gbp_whole(amount), amount, numeric=True)
+
+
+def text_cell(text, value=None):
+    return Cell(text, text if value is None else value)
+
+
+def _millions(amount):
+    return None if amount is None else float(amount / MILLION)
+
+
+def _layout(x_title, y_title, **extra):
+    layout = {
+        "font": {"family": FONT, "size": 14, "color": "#0b0c0c"},
+        "margin": {"l": 80, "r": 30, "t": 30, "b": 60},
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"title": {"text": x_title}, "automargin": True},
+        "yaxis": {
+            "title": {"text": y_title},
+            "automargin": True,
+            "rangemode": "tozero",
+        },
+        "hovermode": "closest",
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    layout.update(extra)
+    return layout
+
+
+def running_totals(yearly_rows, series):
+    """yearly_totals() rows -> {year: {series key: cumulative Decimal or None}}.
+    A series with no figure yet for a year carries its total forward once started."""
+    years = sorted({row["financial_year"] for row in yearly_rows})
+    by_key = {}
+    for row in yearly_rows:
+        by_key[(row["financial_year"], row["measure"], row["kind"])] = row["total"]
+    result = {}
+    running = dict.fromkeys(series)
+    for year in years:
+        result[year] = {}
+        for key in series:
+            measure, kind = key
+            amount = by_key.get((year, measure, kind))
+            if amount is not None:
+                running[key] = (running[key] or 0) + amount
+            result[year][key] = running[key]
+    return result
+
+
+CUMULATIVE_SERIES = [
+    (("cost", "baseline"), "Cumulative baseline"),
+    (("cost", "forecast"), "Cumulative forecast"),
+    (("cost", "actual"), "Cumulative actual spend"),
+    (("benefit", "forecast"), "Cumulative benefits forecast"),
+    (("benefit", "actual"), "Cumulative benefits realised"),
+]
+
+
+def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
+    """Cumulative spend (baseline, forecast, actual) against cumulative benefits by
+    financial year. Series with no figures are left out, and the text says so."""
+    present = {(r["measure"], r["kind"]) for r in yearly_rows}
+    series = [(key, label) for key, label in CUMULATIVE_SERIES if key in present]
+    missing = [label for key, label in CUMULATIVE_SERIES if key not in present]
+    cumulative = running_totals(yearly_rows, [key for key, _ in series])
+    years = list(cumulative)
+    traces = []
+    for i, (key, label) in enumerate(series):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": label,
+                "x": [financial_year_label(y) for y in years],
+                "y": [_millions(cumulative[y][key]) for y in years],
+                "line": {"color": PALETTE[i], "dash": DASHES[i % 4], "width": 3},
+                "marker": {"symbol": SYMBOLS[i % 4], "size": 9},
+                "hovertemplate": "%{x}: £%{y:,.1f}m<extra>" + label + "</extra>",
+            }
+        )
+    rows = [
+        [text_cell(financial_year_label(y), financial_year_label(y))]
+        + [money_cell(cumulative[y][key]) for key, _ in series]
+        for y in years
+    ]
+    if years:
+        last = years[-1]
+        parts = [
+            f"{label.lower()} {format_gbp_short(cumulative[last][key])}"
+            for key, label in series
+            if cumulative[last][key] is not None
+        ]
+        description = (
+            f"From {financial_year_label(years[0])} to {financial_year_label(last)}, "
+            + "; ".join(parts)
+            + "."
+        )
+    else:
+        description = f"No yearly figures have been published for {scope}."
+    if missing and years:
+        description += " Not published: " + ", ".join(m.lower() for m in missing) + "."
+    description += " See the table for every year."
+    return ChartCard(
+        slug=slug,
+        title="Cumulative spend and benefits by financial year",
+        subtitle=f"£ million, {scope}, running totals of the current figures for each year",
+        source=source,
+        data_up_to=data_up_to,
+        columns=["Financial year"] + [label + " (£)" for _, label in series],
+        rows=rows,
+        description=description,
+        figure={
+            "data": traces,
+            "layout": _layout("Financial year", "£ million, cumulative"),
+        }
+        if years
+        else None,
+    )
+
+
+def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
+    """Each programme as a point: whole-life cost against whole-life benefits."""
+    both = [
+        p
+        for p in programmes
+        if p.whole_life_cost_gbp is not None and p.benefits_gbp is not None
+    ]
+    trace = {
+        "type": "scatter",
+        "mode": "markers+text",
+        "name": "Programme",
+        "x": [_millions(p.whole_life_cost_gbp) for p in both],
+        "y": [_millions(p.benefits_gbp) for p in both],
+        "text": [p.name for p in both],
+        "textposition": "top center",
+        "marker": {"color": PALETTE[0], "size": 12, "symbol": "circle"},
+        "hovertemplate": "%{text}<br>Cost £%{x:,.1f}m<br>Benefits £%{y:,.1f}m<extra></extra>",
+    }
+    rows = [
+        [
+            text_cell(p.name),
+            money_cell(p.whole_life_cost_gbp),
+            money_cell(p.benefits_gbp),
+        ]
+        for p in programmes
+    ]
+    description = (
+        f"{len(both)} of {len(programmes)} programmes in {scope} have published both a "
+        "whole-life cost and a benefits baseline"
+    )
+    if both:
+        best = max(both, key=lambda p: (p.benefits_gbp or 0) - p.whole_life_cost_gbp)
+        description += (
+            f"; the largest benefits net of cost are {best.name}'s "
+            f"({format_gbp_short(best.benefits_gbp)} against "
+            f"{format_gbp_short(best.whole_life_cost_gbp)})"
+        )
+    description += ". See the table for every programme."
+    return ChartCard(
+        slug=slug,
+        title="Whole-life cost against benefits, by programme",
+        subtitle=f"£ million, {scope}, current whole-life baselines",
+        source=source,
+        data_up_to=data_up_to,
+        columns=["Programme", "Whole-life cost (£)", "Benefits baseline (£)"],
+        rows=rows,
+        description=description,
+        figure={
+            "data": [trace],
+            "layout": _layout(
+                "Whole-life cost, £ million",
+                "Benefits baseline, £ million",
+                showlegend=False,
+            ),
+        }
+        if both
+        else None,
+    )
+
+
+def benefit_per_pound(department):
+    """Benefits for each £1 of whole-life cost, over the programmes that published
+    both; None when none did."""
+    if not department.matched_cost_gbp:
+        return None
+    return (department.matched_benefits_gbp / department.matched_cost_gbp).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def department_bars_card(*, slug, departments, data_up_to, source):
+    """Whole-life cost and benefits by department, with how many programmes gave
+    each figure."""
+    shown = [d for d in departments if d.programme_count]
+    shown.sort(key=lambda d: d.whole_life_cost_gbp)
+    names = [d.abbreviation for d in shown]
+    traces = []
+    for i, (attr, label) in enumerate(
+        [
+            ("whole_life_cost_gbp", "Whole-life cost"),
+            ("benefits_gbp", "Benefits baseline"),
+        ]
+    ):
+        values = [getattr(d, attr) for d in shown]
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": label,
+                "y": names,
+                "x": [_millions(v) for v in values],
+                "text": [format_gbp_short(v) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}},
+                "hovertemplate": "%{y}: %{text}<extra>" + label + "</extra>",
+            }
+        )
+    rows = [
+        [
+            text_cell(d.name),
+            money_cell(d.whole_life_cost_gbp),
+            Cell(
+                f"{d.whole_life_cost_reported} of {d.programme_count}",
+                d.whole_life_cost_reported,
+                True,
+            ),
+            money_cell(d.benefits_gbp),
+            Cell(
+                f"{d.benefits_reported} of {d.programme_count}",
+                d.benefits_reported,
+                True,
+            ),
+            Cell(
+                "" if benefit_per_pound(d) is None else f"£{benefit_per_pound(d):.2f}",
+                benefit_per_pound(d),
+                True,
+            ),
+        ]
+        for d in reversed(shown)
+    ]
+    comparable = [d for d in shown if benefit_per_pound(d) is not None]
+    if comparable:
+        worst = min(comparable, key=benefit_per_pound)
+        description = (
+            f"{len(shown)} departments hold programmes; {len(comparable)} have "
+            "programmes that published both a whole-life cost and a benefits baseline. "
+            f"Of those, the least benefit for the money is {worst.name}'s: "
+            f"£{benefit_per_pound(worst):.2f} of benefits for each £1 of whole-life cost "
+            f"({format_gbp_short(worst.matched_benefits_gbp)} against "
+            f"{format_gbp_short(worst.matched_cost_gbp)}). "
+        )
+        silent = [d.abbreviation for d in shown if d.benefits_reported == 0]
+        if silent:
+            description += "No benefits published by: " + ", ".join(silent) + ". "
+        description += "See the table for every department."
+    elif shown:
+        description = f"{len(shown)} departments hold programmes; none has published both a whole-life cost and benefits for the same programme."
+    else:
+        description = "No department holds a programme yet."
+    return ChartCard(
+        slug=slug,
+        title="Whole-life cost and benefits by department",
+        subtitle="£ million, all programmes, current whole-life baselines",
+        source=source,
+        data_up_to=data_up_to,
+        columns=[
+            "Department",
+            "Whole-life cost (£)",
+            "Programmes reporting cost",
+            "Benefits baseline (£)",
+            "Programmes reporting benefits",
+            "Benefits per £1 of cost (programmes reporting both)",
+        ],
+        rows=rows,
+        description=description,
+        figure={
+            "data": traces,
+            "layout": _layout(
+                "£ million",
+                "",
+                barmode="group",
+                height=max(360, 70 * len(shown) + 120),
+                margin={"l": 80, "r": 90, "t": 30, "b": 60},
+            ),
+        }
+        if shown
+        else None,
+    )
+
+
+def yearly_money_card(*, slug, scope, years, data_up_to, source):
+    """Baseline, forecast and actual for each financial year, with the variance.
+    `years` are rows of (year, baseline, forecast, actual, published variance)."""
+    series = [
+        ("baseline", "Baseline"),
+        ("forecast", "Forecast"),
+        ("actual", "Actual spend"),
+    ]
+    present = [
+        (k, label) for k, label in series if any(y[k] is not None for y in years)
+    ]
+    labels = [financial_year_label(y["year"]) for y in years]
+    traces = [
+        {
+            "type": "bar",
+            "name": label,
+            "x": labels,
+            "y": [_millions(y[key]) for y in years],
+            "text": [format_gbp_short(y[key]) for y in years],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": {"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}},
+            "hovertemplate": "%{x}: %{text}<extra>" + label + "</extra>",
+        }
+        for i, (key, label) in enumerate(present)
+    ]
+    rows = []
+    for y in years:
+        rows.append(
+            [text_cell(financial_year_label(y["year"]))]
+            + [money_cell(y[key]) for key, _ in series]
+            + [
+                money_cell(y["variance"]),
+                Cell(format_pct(y["variance_pct"]), y["variance_pct"], True),
+                Cell(
+                    format_pct(y["published_variance_pct"], signed=False)
+                    if y["published_variance_pct"] is not None
+                    else "",
+                    y["published_variance_pct"],
+                    True,
+                ),
+            ]
+        )
+    if years:
+        big = [
+            y
+            for y in years
+            if y["variance_pct"] is not None and abs(y["variance_pct"]) > 5
+        ]
+        description = (
+            f"{len(years)} financial years from {labels[0]} to {labels[-1]}; "
+            f"the forecast differed from the baseline by more than 5% in {len(big)} of them"
+        )
+        latest = years[-1]
+        if latest["baseline"] is not None and latest["forecast"] is not None:
+            description += (
+                f". In {labels[-1]} the baseline was {format_gbp_short(latest['baseline'])} "
+                f"and the forecast {format_gbp_short(latest['forecast'])}"
+            )
+        description += ". See the table for every year."
+    else:
+        description = f"No yearly figures have been published for {scope}."
+    return ChartCard(
+        slug=slug,
+        title="Baseline, forecast and actual by financial year",
+        subtitle=f"£ million, {scope}, the current figure for each year",
+        source=source,
+        data_up_to=data_up_to,
+        columns=[
+            "Financial year",
+            "Baseline (£)",
+            "Forecast (£)",
+            "Actual spend (£)",
+            "Variance (£)",
+            "Variance (%)",
+            "Variance as published (%)",
+        ],
+        rows=rows,
+        description=description,
+        figure={
+            "data": traces,
+            "layout": _layout("Financial year", "£ million", barmode="group"),
+        }
+        if years
+        else None,
+    )
+
+
+def end_date_card(*, slug, scope, snapshots, data_up_to, source):
+    """The end date each release reported, so slips and re-baselines show."""
+    dated = [s for s in snapshots if s.end_date]
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers+text",
+        "name": "Reported end date",
+        "x": [s.data_date.isoformat() for s in dated],
+        "y": [s.end_date.isoformat() for s in dated],
+        "text": [s.end_date.strftime("%b %Y") for s in dated],
+        "textposition": "top center",
+        "line": {"color": PALETTE[0], "width": 3, "shape": "hv"},
+        "marker": {"symbol": "circle", "size": 9},
+        "hovertemplate": "Reported %{x|%d %b %Y}: ends %{y|%d %b %Y}<extra></extra>",
+    }
+    rows, previous = [], None
+    for s in snapshots:
+        change = (s.end_date - previous).days if previous and s.end_date else None
+        rows.append(
+            [
+                text_cell(s.data_date.strftime("%d %B %Y"), s.data_date.isoformat()),
+                text_cell(
+                    s.start_date.strftime("%d %B %Y")
+                    if s.start_date
+                    else "Not reported",
+                    s.start_date.isoformat() if s.start_date else None,
+                ),
+                text_cell(
+                    s.end_date.strftime("%d %B %Y") if s.end_date else "Not reported",
+                    s.end_date.isoformat() if s.end_date else None,
+                ),
+                Cell("" if change is None else f"{change:+,} days", change, True),
+            ]
+        )
+        previous = s.end_date or previous
+    if dated:
+        first, last = dated[0], dated[-1]
+        slip = (last.end_date - first.end_date).days
+        description = (
+            f"First reported end date {first.end_date:%d %B %Y} (data of "
+            f"{first.data_date:%B %Y}); latest {last.end_date:%d %B %Y} (data of "
+            f"{last.data_date:%B %Y}): {abs(slip):,} days "
+            f"{'later' if slip >= 0 else 'earlier'}. See the table for every release."
+        )
+    else:
+        description = f"No end dates have been published for {scope}."
+    return ChartCard(
+        slug=slug,
+        title="Reported end date, release by release",
+        subtitle=f"{scope}, the end date each GMPP release gave",
+        source=source,
+        data_up_to=data_up_to,
+        columns=["Data date", "Start date", "End date", "Change since previous"],
+        rows=rows,
+        description=description,
+        figure={
+            "data": [trace],
+            "layout": _layout(
+                "Data date of the release", "Reported end date", showlegend=False
+            ),
+        }
+        if dated
+        else None,
+    )
+
+
+def ratings_card(*, slug, scope, assessments, data_up_to, source):
+    """Delivery confidence over time, one series per scale so the change from five
+    points to three shows as a visible break."""
+    categories = [Rating(r).label for r in RATING_ORDER]
+    traces = []
+    scales = DeliveryConfidenceAssessment.Scale
+    for i, (scale, label) in enumerate(scales.choices):
+        points = [a for a in assessments if a.scale == scale]
+        if not points:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers+text",
+                "name": f"{label} scale",
+                "x": [a.data_date.isoformat() for a in points],
+                "y": [a.get_rating_display() for a in points],
+                "text": [a.get_rating_display() for a in points],
+                "textposition": "top center",
+                "line": {"color": "#505a5f", "dash": DASHES[i], "width": 2},
+                "marker": {
+                    "size": 14,
+                    "symbol": SYMBOLS[i],
+                    "color": [RATING_TAGS[a.rating][2] for a in points],
+                    "line": {
+                        "color": [RATING_TAGS[a.rating][1] for a in points],
+                        "width": 2,
+                    },
+                },
+                "customdata": [a.get_assessor_display() for a in points],
+                "hovertemplate": "%{x|%d %b %Y}: %{y} (%{customdata})<extra></extra>",
+            }
+        )
+    rows, previous_scale = [], None
+    for a in assessments:
+        rows.append(
+            [
+                text_cell(a.data_date.strftime("%d %B %Y"), a.data_date.isoformat()),
+                text_cell(a.get_rating_display(), a.get_rating_display()),
+                text_cell(a.get_scale_display()),
+                text_cell(a.get_assessor_display()),
+                text_cell(a.raw_text),
+            ]
+        )
+        rows[-1][2].scale_changed = (
+            previous_scale is not None and a.scale != previous_scale
+        )
+        previous_scale = a.scale
+    if assessments:
+        latest = assessments[-1]
+        description = (
+            f"{len(assessments)} assessments from {assessments[0].data_date:%B %Y} to "
+            f"{latest.data_date:%B %Y}; the latest is {latest.get_rating_display()} "
+            f"({latest.get_assessor_display()}). "
+        )
+        if len({a.scale for a in assessments}) > 1:
+            description += "The scale changed from five points to three in between. "
+        description += "See the table for every assessment."
+    else:
+        description = (
+            f"No delivery confidence assessments have been published for {scope}."
+        )
+    return ChartCard(
+        slug=slug,
+        title="Delivery confidence over time",
+        subtitle=f"{scope}, each published assessment; the line breaks where the scale changed",
+        source=source,
+        data_up_to=data_up_to,
+        columns=["Data date", "Rating", "Scale", "Assessor", "As published"],
+        rows=rows,
+        description=description,
+        figure={
+            "data": traces,
+            "layout": _layout(
+                "Data date",
+                "",
+                yaxis={
+                    "type": "category",
+                    "categoryorder": "array",
+                    "categoryarray": categories,
+                    "range": [-0.5, len(categories) - 0.5],
+                    "automargin": True,
+                },
+            ),
+        }
+        if assessments
+        else None,
+    )

@@ -1,0 +1,87 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from .charts import rating_tag_class
+from .models import DeliveryConfidenceAssessment, Programme
+from .money import format_gbp_short, format_gbp_whole
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell--numeric app-numeric"},
+}
+
+
+class MoneyColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        kwargs.setdefault("default", "Not reported")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        # Readable in lists (£1.23bn); the exact figure is in the title and on the
+        # programme's page.
+        return format_html(
+            '<span title="{}">{}</span>',
+            format_gbp_whole(value),
+            format_gbp_short(value),
+        )
+
+
+def rating_tag(rating, since=None):
+    if not rating:
+        return "Not rated"
+    label = DeliveryConfidenceAssessment.Rating(rating).label
+    tag = format_html(
+        '<strong class="govuk-tag {}">{}</strong>', rating_tag_class(rating), label
+    )
+    if since:
+        return format_html(
+            '{} <span class="govuk-body-s app-nowrap">since {}</span>',
+            tag,
+            since.strftime("%b %Y"),
+        )
+    return tag
+
+
+class ProgrammeTable(tables.Table):
+    name = tables.Column(verbose_name="Programme")
+    department = tables.Column(
+        accessor="department__abbreviation",
+        verbose_name="Department",
+        order_by="department__name",
+    )
+    latest_rating = tables.Column(
+        verbose_name="Delivery confidence", default="Not rated"
+    )
+    whole_life_cost_gbp = MoneyColumn(verbose_name="Whole-life cost")
+    benefits_gbp = MoneyColumn(verbose_name="Benefits baseline")
+    latest_end_date = tables.DateColumn(
+        verbose_name="Latest end date", format="j M Y", default="Not reported"
+    )
+    status = tables.Column()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "department",
+            "status",
+            "latest_rating",
+            "whole_life_cost_gbp",
+            "benefits_gbp",
+            "latest_end_date",
+        ]
+        template_name = "django_tables2/govuk.html"
+        per_page = 25
+        empty_text = "No programmes match these filters."
+
+    def render_name(self, value, record):
+        url = reverse("programmes:programme-detail", args=[record.slug])
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+
+    def render_latest_rating(self, value, record):
+        return rating_tag(value, record.rating_since)
+
+    def render_department(self, value, record):
+        return format_html('<abbr title="{}">{}</abbr>', record.department.name, value)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from .views import departments, disruptions, portfolio, programmes
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", portfolio.portfolio, name="portfolio"),
+    path("departments/", departments.department_list, name="department-list"),
+    path(
+        "departments/<slug:slug>/",
+        departments.department_detail,
+        name="department-detail",
+    ),
+    path("programmes/", programmes.ProgrammeListView.as_view(), name="programme-list"),
+    path(
+        "programmes/<slug:slug>/", programmes.programme_detail, name="programme-detail"
+    ),
+    path("disruptions/", disruptions.disruption_list, name="disruption-list"),
+    path(
+        "disruptions/<slug:slug>/",
+        disruptions.disruption_detail,
+        name="disruption-detail",
+    ),
+]

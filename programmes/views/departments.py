@@ -1,0 +1,36 @@
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from ..dashboards import data_up_to, department_dashboard
+from ..models import Department, Programme
+from ..tables import ProgrammeTable
+from .common import chart_download
+
+
+def department_list(request):
+    departments = Department.objects.with_portfolio_totals().order_by("name")
+    return render(
+        request, "programmes/department_list.html", {"departments": departments}
+    )
+
+
+def department_detail(request, slug):
+    department = get_object_or_404(Department, slug=slug)
+    dashboard = department_dashboard(department)
+    download = chart_download(
+        request, dashboard.cumulative_card, dashboard.scatter_card, name=department.slug
+    )
+    if download:
+        return download
+    table = ProgrammeTable(
+        Programme.objects.for_department(department)
+        .with_dashboard_columns()
+        .order_by("name")
+    )
+    table.caption = f"Programmes of the {department.name}"
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request,
+        "programmes/department_detail.html",
+        {"dashboard": dashboard, "department": department, "table": table},
+    )

@@ -1,0 +1,20 @@
+from django.shortcuts import render
+from django_tables2 import RequestConfig
+
+from ..dashboards import portfolio_dashboard
+from ..models import Programme
+from ..tables import ProgrammeTable
+from .common import chart_download
+
+
+def portfolio(request):
+    dashboard = portfolio_dashboard()
+    download = chart_download(request, dashboard.departments_card, name="portfolio")
+    if download:
+        return download
+    table = ProgrammeTable(Programme.objects.with_dashboard_columns().order_by("name"))
+    table.caption = "All programmes"
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(
+        request, "programmes/portfolio.html", {"dashboard": dashboard, "table": table}
+    )

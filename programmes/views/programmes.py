@@ -1,0 +1,52 @@
+from django.shortcuts import get_object_or_404, render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from ..dashboards import data_up_to, programme_dashboard
+from ..filters import ProgrammeFilter
+from ..models import Programme
+from ..tables import ProgrammeTable
+from .common import chart_download
+
+
+class ProgrammeListView(SingleTableMixin, FilterView):
+    table_class = ProgrammeTable
+    filterset_class = ProgrammeFilter
+    template_name = "programmes/programme_list.html"
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return Programme.objects.with_dashboard_columns().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "data_up_to": data_up_to(Programme.objects.all()),
+        }
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        table.caption = "Programmes"
+        return table
+
+
+def programme_detail(request, slug):
+    programme = get_object_or_404(
+        Programme.objects.select_related("department", "source"), slug=slug
+    )
+    dashboard = programme_dashboard(programme)
+    download = chart_download(
+        request,
+        dashboard.years_card,
+        dashboard.cumulative_card,
+        dashboard.end_date_card,
+        dashboard.ratings_card,
+        name=programme.slug,
+    )
+    if download:
+        return download
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {"dashboard": dashboard, "programme": programme},
+    )

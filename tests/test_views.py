@@ -1,0 +1,272 @@
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import pytest
+from django.urls import reverse
+
+from programmes.dashboards import department_dashboard, portfolio_dashboard
+from programmes.models import Department, FinancialFigure, Programme
+from programmes.money import format_gbp_short, format_gbp_whole
+
+PAGES = [
+    "/",
+    "/departments/",
+    "/departments/ministry-of-justice/",
+    "/programmes/",
+    "/programmes/hmcts-reform/",
+    "/programmes/nhs-covid-19-app/",
+    "/disruptions/",
+    "/disruptions/eu-exit/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_users_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/accessibility/", "/privacy/", "/cookies/", "/sign-in/"]
+)
+def test_service_pages_read_without_signing_in(client, url):
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_sign_in_with_wrong_password_explains(client, superuser):
+    response = client.post(
+        "/sign-in/", {"username": "admin-tester", "password": "wrong"}
+    )
+
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_says_its_data_date_and_sources(admin_client, demo_data, url):
+    response = admin_client.get(url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    if "data-chart" in page or url == "/":
+        assert "Data up to and including" in page
+    assert "Source" in page or "source" in page
+
+
+@pytest.mark.django_db
+def test_portfolio_headlines_equal_the_database(admin_client, demo_data):
+    wlc = FinancialFigure.objects.current().filter(
+        measure="cost", kind="baseline", period="whole_life"
+    )
+
+    response = admin_client.get("/")
+
+    page = response.content.decode()
+    expected = format_gbp_short(wlc.total_gbp())
+    reporting = wlc.reported().values("programme").distinct().count()
+    assert expected in page
+    assert f"from {reporting} of {Programme.objects.count()} programmes" in page
+
+
+@pytest.mark.django_db
+def test_department_chart_table_sums_equal_the_database(demo_data):
+    card = portfolio_dashboard().departments_card
+    total = Decimal("0")
+    for row in card.rows:
+        total += row[1].value
+
+    expected = (
+        FinancialFigure.objects.current()
+        .filter(measure="cost", kind="baseline", period="whole_life")
+        .total_gbp()
+    )
+    assert total == expected
+
+
+@pytest.mark.django_db
+def test_least_benefit_department_is_named(demo_data):
+    card = portfolio_dashboard().departments_card
+
+    ratios = {
+        row[0].text: row[5].value for row in card.rows if row[5].value is not None
+    }
+    worst = min(ratios, key=ratios.get)
+    assert f"the least benefit for the money is {worst}'s" in card.description
+    assert f"£{ratios[worst]:.2f} of benefits for each £1" in card.description
+    assert "No benefits published by:" in card.description
+    assert "CO" in card.description.split("No benefits published by:")[1]
+
+
+@pytest.mark.django_db
+def test_every_chart_is_a_valid_plotly_figure_with_its_numbers_in_a_table(demo_data):
+    programme = Programme.objects.get(slug="hmcts-reform")
+    from programmes.dashboards import programme_dashboard
+
+    dashboard = programme_dashboard(programme)
+    cards = [
+        dashboard.years_card,
+        dashboard.cumulative_card,
+        dashboard.end_date_card,
+        dashboard.ratings_card,
+        portfolio_dashboard().departments_card,
+        *[
+            getattr(department_dashboard(Department.objects.get(abbreviation="MOJ")), n)
+            for n in ("cumulative_card", "scatter_card")
+        ],
+    ]
+
+    for card in cards:
+        figure = go.Figure(card.figure)  # raises on anything plotly does not know
+        assert figure.data, card.title
+        assert card.rows, card.title
+        assert card.description.endswith(".")
+
+
+@pytest.mark.django_db
+def test_programme_years_table_matches_the_figures_exactly(admin_client, demo_data):
+    response = admin_client.get("/programmes/hmcts-reform/?download=years")
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    by_year = {r["Financial year"]: r for r in rows}
+    assert by_year["2020-21"]["Baseline (£)"] == "258160000.00"
+    assert by_year["2020-21"]["Forecast (£)"] == "213480000.00"
+    assert by_year["2020-21"]["Variance (£)"] == "-44680000.00"
+    assert by_year["2020-21"]["Variance (%)"] == "-17.31"
+    assert by_year["2020-21"]["Variance as published (%)"] == "-17.00"
+    assert response["Content-Type"].startswith("text/csv")
+
+
+@pytest.mark.django_db
+def test_unknown_chart_download_is_a_clear_404(admin_client, demo_data):
+    response = admin_client.get("/programmes/hmcts-reform/?download=nope")
+
+    assert response.status_code == 404
+    assert "no chart called 'nope'" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_hmcts_end_date_slip_is_shown(admin_client, demo_data):
+    page = admin_client.get("/programmes/hmcts-reform/").content.decode()
+
+    assert "31 March 2025 (first reported 1 January 2016: 3,377 days later)" in page
+    assert "Reported end date, release by release" in page
+
+
+@pytest.mark.django_db
+def test_rating_since_is_shown_for_red_and_amber_red(admin_client, demo_data):
+    page = admin_client.get("/programmes/?rating=amber_red").content.decode()
+
+    assert "Customs Declaration Services" in page
+    assert "since Sep 2018" in page
+    assert "1 programme matches" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "present", "absent"),
+    [
+        ("department=ministry-of-justice", "HMCTS Reform", "Universal"),
+        ("rating=green", "HMCTS Reform", "Smarter Working"),
+        ("q=border", "Digital Services at the Border", "HMCTS Reform"),
+        ("status=completed", "NHS COVID-19 app", "HMCTS Reform"),
+        ("category=ict", "Digital Services at the Border", "HMCTS Reform"),
+    ],
+)
+def test_filters_change_the_rows(admin_client, demo_data, query, present, absent):
+    page = admin_client.get(f"/programmes/?{query}").content.decode()
+
+    assert present in page
+    assert absent not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        "department=not-a-department",
+        "rating=purple",
+        "sort=%00",
+        "page=-1",
+        "page=abc",
+        "q=" + "x" * 5000,
+        "status=%F0%9F%92%A5",
+    ],
+)
+def test_odd_query_strings_never_fail(admin_client, demo_data, query):
+    response = admin_client.get(f"/programmes/?{query}")
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_invalid_filter_names_the_field_and_value(admin_client, demo_data):
+    page = admin_client.get("/programmes/?rating=purple").content.decode()
+
+    assert "There is a problem with the filters" in page
+    assert (
+        "Delivery confidence: Select a valid choice. purple is not one of the available choices."
+        in page
+    )
+
+
+@pytest.mark.django_db
+def test_sorting_by_whole_life_cost(admin_client, demo_data):
+    page = admin_client.get("/programmes/?sort=-whole_life_cost_gbp").content.decode()
+
+    assert page.index("EMERGENCY SERVICES") < page.index("HMCTS Reform")
+
+
+@pytest.mark.django_db
+def test_disruption_page_totals(admin_client, demo_data):
+    page = admin_client.get(
+        reverse(
+            "programmes:disruption-detail",
+            args=["digital-services-at-the-border-reset-2019"],
+        )
+    ).content.decode()
+
+    assert format_gbp_whole(Decimal("173000000")) in page
+    assert "1096 days" in page
+
+
+@pytest.mark.django_db
+def test_eu_exit_lists_the_programmes_it_hit(admin_client, demo_data):
+    page = admin_client.get("/disruptions/eu-exit/").content.decode()
+
+    assert "Customs Declaration Services" in page
+    assert "Digital Services at the Border" in page
+    assert "Not quantified" in page
+
+
+@pytest.mark.django_db
+def test_withheld_whole_life_cost_is_shown_as_withheld(admin_client, demo_data):
+    programme = Programme.objects.get(slug="hmcts-reform")
+    FinancialFigure.objects.create(
+        programme=programme,
+        measure="cost",
+        kind="baseline",
+        period="whole_life",
+        data_date=datetime.date(2026, 3, 31),
+        withheld_text="Exempt under Section 43",
+        source=programme.figures.first().source,
+        is_current=False,
+    )
+    FinancialFigure.objects.filter(
+        programme=programme, period="whole_life", measure="cost"
+    ).update(is_current=False)
+    FinancialFigure.objects.filter(withheld_text="Exempt under Section 43").update(
+        is_current=True
+    )
+
+    page = admin_client.get("/programmes/hmcts-reform/").content.decode()
+
+    assert "Withheld: “Exempt under Section 43”" in page

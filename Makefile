@@ -33,7 +33,7 @@ run: demo
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-test: install
+test: install browser-deps
 	$(PY) -m pytest
 
 lint: install

@@ -1,9 +1,13 @@
+import os
 from pathlib import Path
 
 import pytest
 from django.db import transaction
 
 from .factories import UserFactory
+
+# Playwright's sync API runs an event loop; the browser tests' ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

@@ -9,9 +9,11 @@ from .common import chart_download
 
 def department_list(request):
     departments = Department.objects.with_portfolio_totals().order_by("name")
-    return render(
-        request, "programmes/department_list.html", {"departments": departments}
-    )
+    context = {
+        "departments": departments,
+        "data_up_to": data_up_to(Programme.objects.all()),
+    }
+    return render(request, "programmes/department_list.html", context)
 
 
 def department_detail(request, slug):

@@ -1,23 +1,21 @@
 from django.shortcuts import get_object_or_404, render
 
+from ..dashboards import data_up_to, disruptions_with_totals
 from ..dashboards import disruption_detail as read_disruption
-from ..dashboards import disruptions_with_totals
-from ..models import Disruption
+from ..models import Disruption, Programme
 
 
 def disruption_list(request):
-    return render(
-        request,
-        "programmes/disruption_list.html",
-        {"disruptions": disruptions_with_totals().order_by("name")},
-    )
+    context = {
+        "disruptions": disruptions_with_totals().order_by("name"),
+        "data_up_to": data_up_to(Programme.objects.all()),
+    }
+    return render(request, "programmes/disruption_list.html", context)
 
 
 def disruption_detail(request, slug):
     disruption = get_object_or_404(Disruption, slug=slug)
     totals, impacts = read_disruption(disruption)
-    return render(
-        request,
-        "programmes/disruption_detail.html",
-        {"disruption": totals, "impacts": impacts},
-    )
+    hit = Programme.objects.filter(disruption_impacts__disruption=disruption)
+    context = {"disruption": totals, "impacts": impacts, "data_up_to": data_up_to(hit)}
+    return render(request, "programmes/disruption_detail.html", context)

@@ -1,0 +1,61 @@
+"""Driving Debian's Chromium with Playwright (it cannot download its own here)."""
+
+import os
+import shutil
+from contextlib import contextmanager
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# Records Content-Security-Policy violations; an init script runs outside the
+# page's policy, so it does not need one of its own.
+RECORD_CSP = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', e =>
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline')));
+"""
+
+
+def chromium_available():
+    return os.path.exists(CHROMIUM)
+
+
+@contextmanager
+def browser_page(*, javascript=True):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+            )
+            page = context.new_page()
+            page.add_init_script(RECORD_CSP)
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text) if message.type == "error" else None
+                ),
+            )
+            page.errors = errors
+            yield page
+        finally:
+            browser.close()
+
+
+def sign_in(page, base_url, username, password):
+    page.goto(f"{base_url}/sign-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/")

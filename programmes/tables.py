@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -75,6 +76,24 @@ class ProgrammeTable(tables.Table):
         template_name = "django_tables2/govuk.html"
         per_page = 25
         empty_text = "No programmes match these filters."
+
+    # Not reported sorts last whichever way, on PostgreSQL as on SQLite.
+    def _nulls_last(self, queryset, is_descending, field):
+        expression = (
+            F(field).desc(nulls_last=True)
+            if is_descending
+            else F(field).asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "name"), True
+
+    def order_whole_life_cost_gbp(self, queryset, is_descending):
+        return self._nulls_last(queryset, is_descending, "whole_life_cost_gbp")
+
+    def order_benefits_gbp(self, queryset, is_descending):
+        return self._nulls_last(queryset, is_descending, "benefits_gbp")
+
+    def order_latest_end_date(self, queryset, is_descending):
+        return self._nulls_last(queryset, is_descending, "latest_end_date")
 
     def render_name(self, value, record):
         url = reverse("programmes:programme-detail", args=[record.slug])

@@ -219,9 +219,22 @@ def test_invalid_filter_names_the_field_and_value(admin_client, demo_data):
 
 @pytest.mark.django_db
 def test_sorting_by_whole_life_cost(admin_client, demo_data):
-    page = admin_client.get("/programmes/?sort=-whole_life_cost_gbp").content.decode()
+    descending = admin_client.get(
+        "/programmes/?sort=-whole_life_cost_gbp"
+    ).content.decode()
+    ascending = admin_client.get(
+        "/programmes/?sort=whole_life_cost_gbp"
+    ).content.decode()
 
-    assert page.index("EMERGENCY SERVICES") < page.index("HMCTS Reform")
+    assert descending.index("EMERGENCY SERVICES") < descending.index("HMCTS Reform")
+    assert ascending.index("HMCTS Reform") < ascending.index("EMERGENCY SERVICES")
+    # Not reported comes last both ways.
+    assert descending.index("EMERGENCY SERVICES") < descending.index(
+        "Prison digital kiosks"
+    )
+    assert ascending.index("EMERGENCY SERVICES") < ascending.index(
+        "Prison digital kiosks"
+    )
 
 
 @pytest.mark.django_db

@@ -1,9 +1,17 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 
 
 class User(AbstractUser):
-    """The service's user. A custom model from the first migration so that roles and
-    department assignments can be added without a painful swap later."""
+    """The service's user. Roles are groups (accounts.roles); a programme admin
+    edits only the programmes of the departments assigned here."""
+
+    departments = models.ManyToManyField(
+        "programmes.Department",
+        blank=True,
+        related_name="admins",
+        help_text="A programme admin edits only these departments' programmes.",
+    )
 
     class Meta:
         db_table = "accounts_user"

@@ -3,6 +3,7 @@ existing programme or figure asks for a reason, which the history keeps."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -70,6 +71,62 @@ class ReasonAdmin(SimpleHistoryAdmin):
         formset.save_m2m()
 
 
+class ScopedQuerysetMixin:
+    """Programme admins see and pick only their departments' programmes; superusers
+    see everything. `department_path` leads from the row to its department."""
+
+    department_path = "programme__department"
+
+    def _departments(self, request):
+        return request.user.departments.all()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or self.department_path is None:
+            return queryset
+        return queryset.filter(
+            **{f"{self.department_path}__in": self._departments(request)}
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "programme":
+                kwargs["queryset"] = Programme.objects.filter(
+                    department__in=self._departments(request)
+                )
+            elif db_field.name == "department" and db_field.model is Programme:
+                kwargs["queryset"] = self._departments(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DepartmentScopedMixin(ScopedQuerysetMixin):
+    """Also refuses, on the server, changes to rows outside the user's departments,
+    and deletion to all but superusers (nothing disappears by accident)."""
+
+    def _in_scope(self, request, obj):
+        department = obj
+        for step in self.department_path.split("__"):
+            department = getattr(department, step, None)
+        return (
+            department is None
+            or self._departments(request).filter(pk=department.pk).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if (
+            not allowed
+            or obj is None
+            or request.user.is_superuser
+            or self.department_path is None
+        ):
+            return allowed
+        return self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 def money_column(field_name, label):
     @admin.display(description=label, ordering=field_name)
     def column(self, obj):
@@ -82,7 +139,7 @@ class SourceMixin:
     autocomplete_fields = ["source"]
 
 
-class FinancialFigureInline(SourceMixin, admin.TabularInline):
+class FinancialFigureInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = FinancialFigure
     fk_name = "programme"
     extra = 0
@@ -109,14 +166,14 @@ class FinancialFigureInline(SourceMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("source", "benefit")
 
 
-class BenefitInline(SourceMixin, admin.TabularInline):
+class BenefitInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = Benefit
     extra = 0
     fields = ["title", "category", "is_disbenefit", "description", "source"]
     can_delete = False
 
 
-class MilestoneInline(SourceMixin, admin.TabularInline):
+class MilestoneInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     fields = [
@@ -136,14 +193,14 @@ class MilestoneInline(SourceMixin, admin.TabularInline):
         return "" if obj.slip_days is None else obj.slip_days
 
 
-class AssessmentInline(SourceMixin, admin.TabularInline):
+class AssessmentInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = DeliveryConfidenceAssessment
     extra = 0
     fields = ["data_date", "assessor", "rating", "scale", "raw_text", "source"]
     can_delete = False
 
 
-class DisruptionImpactInline(SourceMixin, admin.TabularInline):
+class DisruptionImpactInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = DisruptionImpact
     extra = 0
     fields = [
@@ -158,7 +215,7 @@ class DisruptionImpactInline(SourceMixin, admin.TabularInline):
     can_delete = False
 
 
-class ScheduleSnapshotInline(SourceMixin, admin.TabularInline):
+class ScheduleSnapshotInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     model = ScheduleSnapshot
     extra = 0
     fields = ["data_date", "start_date", "end_date", "source"]
@@ -179,7 +236,8 @@ class LatestRatingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(ReasonAdmin):
+class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
+    department_path = "department"
     list_display = [
         "name",
         "gmpp_id",
@@ -260,16 +318,16 @@ class ProgrammeAdmin(ReasonAdmin):
     whole_life_cost = money_column("whole_life_cost_gbp", "Whole-life cost")
 
     def history_view(self, request, object_id, extra_context=None):
-        programme = get_object_or_404(Programme, pk=object_id)
+        programme = get_object_or_404(self.get_queryset(request), pk=object_id)
         extra_context = {
             **(extra_context or {}),
-            "part_changes": programme_changes(programme),
+            "part_changes": programme_changes(programme)[:500],
         }
         return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(FinancialFigure)
-class FinancialFigureAdmin(SourceMixin, ReasonAdmin):
+class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = [
         "programme",
         "measure",
@@ -308,9 +366,9 @@ class FinancialFigureAdmin(SourceMixin, ReasonAdmin):
         ]
 
     def rebaseline_view(self, request, object_id):
-        figure = get_object_or_404(FinancialFigure, pk=object_id)
+        figure = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, figure):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = RebaselineForm(request.POST or None, figure=figure)
         if request.method == "POST" and form.is_valid():
             try:
@@ -379,7 +437,8 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(ReasonAdmin):
+class DepartmentAdmin(DepartmentScopedMixin, ReasonAdmin):
+    department_path = None
     list_display = ["name", "abbreviation", "slug", "is_synthetic"]
     search_fields = ["name", "abbreviation", "aliases__alias"]
     filter_horizontal = ["predecessors"]
@@ -390,7 +449,8 @@ class DepartmentAdmin(ReasonAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ReasonAdmin):
+class SourceAdmin(DepartmentScopedMixin, ReasonAdmin):
+    department_path = None
     list_display = [
         "title",
         "publisher",
@@ -405,7 +465,8 @@ class SourceAdmin(ReasonAdmin):
 
 
 @admin.register(Disruption)
-class DisruptionAdmin(SourceMixin, ReasonAdmin):
+class DisruptionAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+    department_path = None
     list_display = ["name", "kind", "started_on", "source"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
@@ -413,7 +474,7 @@ class DisruptionAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(SourceMixin, ReasonAdmin):
+class MilestoneAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = [
         "title",
         "programme",
@@ -429,7 +490,7 @@ class MilestoneAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(DeliveryConfidenceAssessment)
-class AssessmentAdmin(SourceMixin, ReasonAdmin):
+class AssessmentAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["programme", "data_date", "assessor", "rating", "scale", "raw_text"]
     list_filter = ["rating", "scale", "assessor"]
     search_fields = ["programme__name", "raw_text"]
@@ -438,7 +499,7 @@ class AssessmentAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(SourceMixin, ReasonAdmin):
+class BenefitAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["title", "programme", "category", "is_disbenefit"]
     list_filter = ["category", "is_disbenefit"]
     search_fields = ["title", "programme__name"]
@@ -447,7 +508,7 @@ class BenefitAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(Fact)
-class FactAdmin(SourceMixin, ReasonAdmin):
+class FactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["statement", "programme", "as_at", "source"]
     search_fields = ["statement"]
     autocomplete_fields = ["programme", "source", "disruption"]
@@ -455,7 +516,7 @@ class FactAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(DisruptionImpact)
-class DisruptionImpactAdmin(SourceMixin, ReasonAdmin):
+class DisruptionImpactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["disruption", "programme", "cost_impact", "schedule_impact_days"]
     list_filter = ["disruption"]
     autocomplete_fields = ["disruption", "programme", "source"]
@@ -464,7 +525,7 @@ class DisruptionImpactAdmin(SourceMixin, ReasonAdmin):
 
 
 @admin.register(ScheduleSnapshot)
-class ScheduleSnapshotAdmin(SourceMixin, ReasonAdmin):
+class ScheduleSnapshotAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["programme", "data_date", "start_date", "end_date"]
     autocomplete_fields = ["programme", "source"]
     list_select_related = ["programme"]

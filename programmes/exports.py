@@ -1,17 +1,162 @@
 """Auditor exports. Text cells that a spreadsheet would run as a formula are made
-safe; numbers, negative ones included, stay numbers."""
+safe; numbers, negative ones included, stay numbers; empty stays empty. Rows
+stream (CSV row by row, XLSX through openpyxl's write-only mode to a temporary
+file), and each file's totals are summed from the very rows it holds."""
 
+import csv
+import datetime
+import tempfile
+from contextlib import contextmanager
 from decimal import Decimal
 
+from django.db import connection, transaction
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
+PERCENT_FORMAT = '0.00"%"'
 
 
 def safe_cell(value):
     """A value ready for a CSV or spreadsheet cell: text starting like a formula is
-    prefixed with an apostrophe; numbers and dates pass through unchanged."""
+    prefixed with an apostrophe; numbers pass through unchanged."""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     text = "" if value is None else str(value)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+class Report:
+    """What an export writes: a title, the header block, columns, lines from an
+    iterable (read inside the export's transaction), and how to total them."""
+
+    def __init__(self, *, title, slug, columns, lines, header, totals=None, notes=()):
+        self.title = title
+        self.slug = slug
+        self.columns = columns  # (header, attribute, is money)
+        self.lines = lines  # a callable returning an iterator, run in the transaction
+        self.header = (
+            header  # a callable returning [(label, value)], run in the transaction
+        )
+        self.totals = totals  # a callable: () -> accumulator with add(line) and cells()
+        self.notes = notes
+
+    def values(self, line):
+        return [getattr(line, attribute) for _, attribute, _ in self.columns]
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@contextmanager
+def _snapshot():
+    """One transaction for the whole file, and on PostgreSQL a repeatable read, so
+    the header, rows and totals all see the same data."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _rows_with_totals(report, on_done):
+    totals = report.totals() if report.totals else None
+    count = 0
+    for line in report.lines():
+        count += 1
+        if totals is not None:
+            totals.add(line)
+        yield "line", line
+    if totals is not None:
+        yield "totals", totals
+    on_done(count)
+
+
+def csv_response(report, *, filename, on_done):
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+
+    def stream():
+        with _snapshot():
+            for label, value in report.header():
+                yield writer.writerow([safe_cell(label), safe_cell(value)])
+            yield writer.writerow([])
+            yield writer.writerow([safe_cell(h) for h, _, _ in report.columns])
+            for kind, item in _rows_with_totals(report, on_done):
+                cells = (
+                    report.values(item)
+                    if kind == "line"
+                    else item.cells(report.columns)
+                )
+                yield writer.writerow(
+                    ["" if v is None else safe_cell(v) for v in cells]
+                )
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(report, *, filename, on_done):
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    with _snapshot():
+        cover = workbook.create_sheet("Cover")
+        title = WriteOnlyCell(cover, value=report.title)
+        title.font = Font(bold=True, size=16)
+        cover.append([title])
+        for label, value in report.header():
+            cover.append([safe_cell(label), safe_cell(value)])
+        notes = workbook.create_sheet("Notes")
+        notes.append([WriteOnlyCell(notes, value="Notes")])
+        for number, note in enumerate(report.notes, start=1):
+            notes.append([number, safe_cell(note)])
+        data = workbook.create_sheet("Data")
+        header_cells = []
+        for header, _, _ in report.columns:
+            cell = WriteOnlyCell(data, value=safe_cell(header))
+            cell.font = bold
+            header_cells.append(cell)
+        data.append(header_cells)
+        for kind, item in _rows_with_totals(report, on_done):
+            values = (
+                report.values(item) if kind == "line" else item.cells(report.columns)
+            )
+            row = []
+            for (_, attribute, is_money), value in zip(
+                report.columns, values, strict=True
+            ):
+                cell = WriteOnlyCell(
+                    data, value=None if value is None else safe_cell(value)
+                )
+                if is_money and isinstance(value, Decimal):
+                    cell.number_format = MONEY_FORMAT
+                elif attribute.endswith("pct") and isinstance(value, Decimal):
+                    cell.number_format = PERCENT_FORMAT
+                if kind == "totals":
+                    cell.font = bold
+                row.append(cell)
+            data.append(row)
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    workbook.save(handle)
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{filename}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,39 +1,14 @@
-"""Reading the change history (django-simple-history) as a list of changes, old and
-new values side by side, for a programme and everything that hangs off it."""
+"""The change log: each history record (django-simple-history) becomes lines of
+ChangeLogEntry as it is made, old and new values side by side, so the log can be
+filtered, paged and exported without replaying history."""
 
-from dataclasses import dataclass
+from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
 
-from .models import (
-    Benefit,
-    DeliveryConfidenceAssessment,
-    DisruptionImpact,
-    FinancialFigure,
-    Milestone,
-    Programme,
-    ScheduleSnapshot,
-)
+from .models import ChangeLogEntry, DisruptionImpact, Programme
 
-PROGRAMME_PARTS = (
-    FinancialFigure,
-    Benefit,
-    Milestone,
-    DeliveryConfidenceAssessment,
-    DisruptionImpact,
-    ScheduleSnapshot,
-)
-ACTIONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
 SKIP_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type"}
-
-
-@dataclass
-class Change:
-    when: object
-    user: object
-    what: str
-    item: str
-    action: str
-    reason: str
-    fields: list  # of (field label, old, new)
+SUMMARY_LIMIT = 300
 
 
 def _tracked_fields(model):
@@ -49,60 +24,81 @@ def _display(field, record):
     if value is None or value == "":
         return ""
     if field.choices:
-        return dict(field.flatchoices).get(value, value)
+        return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 
 def _item_text(model, record):
     # Built from the record's own columns: following a relation here would cost a
-    # query per row.
+    # query per line.
     if model is DisruptionImpact:
         return f"Impact of disruption #{record.disruption_id}"
-    return str(record.instance)
+    return str(record.instance)[:300]
 
 
-def changes_for(model, records):
-    """Turn historical records (any order) into Changes, each with the fields that
-    differ from the record before it for the same row."""
+def log_lines(model, record, previous):
+    """ChangeLogEntry lines (unsaved) for one history record."""
+    common = {
+        "changed_at": record.history_date,
+        "user_id": record.history_user_id,
+        "username": record.history_user.get_username()
+        if record.history_user_id
+        else "",
+        "model_label": str(model._meta.verbose_name).capitalize(),
+        "object_id": record.id,
+        "object_repr": _item_text(model, record),
+        "action": record.history_type,
+        "reason": record.history_change_reason or "",
+        "history_id": record.history_id,
+    }
+    if model is Programme:
+        common.update(programme_id=record.id, programme_name=record.name)
+    elif hasattr(record, "programme_id"):
+        common["programme_id"] = record.programme_id
     fields = _tracked_fields(model)
-    previous = {}
-    changes = []
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
-        before = previous.get(record.id)
-        diffs = []
-        for field in fields:
-            new = _display(field, record)
-            old = _display(field, before) if before is not None else ""
-            if record.history_type == "+" and new:
-                diffs.append((str(field.verbose_name), "", new))
-            elif record.history_type == "~" and old != new:
-                diffs.append((str(field.verbose_name), old, new))
-        previous[record.id] = record
-        changes.append(
-            Change(
-                when=record.history_date,
-                user=record.history_user,
-                what=str(model._meta.verbose_name).capitalize(),
-                item=_item_text(model, record),
-                action=ACTIONS[record.history_type],
-                reason=record.history_change_reason or "",
-                fields=diffs,
+    if record.history_type == "~" and previous is not None:
+        return [
+            ChangeLogEntry(
+                field=str(field.verbose_name),
+                old_value=_display(field, previous),
+                new_value=_display(field, record),
+                **common,
             )
+            for field in fields
+            if _display(field, previous) != _display(field, record)
+        ]
+    summary = "; ".join(
+        f"{field.verbose_name}: {_display(field, record)}"
+        for field in fields
+        if _display(field, record)
+    )
+    values = (
+        {"new_value": summary} if record.history_type == "+" else {"old_value": summary}
+    )
+    return [ChangeLogEntry(field="", **values, **common)]
+
+
+@receiver(post_create_historical_record)
+def write_change_log(sender, instance, history_instance, **kwargs):
+    model = type(instance)
+    if model._meta.app_label != "programmes":
+        return
+    previous = (
+        history_instance.prev_record if history_instance.history_type == "~" else None
+    )
+    lines = log_lines(model, history_instance, previous)
+    if lines and model is not Programme and lines[0].programme_id:
+        name = (
+            Programme.objects.filter(pk=lines[0].programme_id)
+            .values_list("name", flat=True)
+            .first()
         )
-    return changes
+        for line in lines:
+            line.programme_name = name or ""
+    ChangeLogEntry.objects.bulk_create(lines)
 
 
 def programme_changes(programme):
     """Every change to a programme and to its figures, benefits, milestones, ratings,
-    disruption impacts and reported dates, newest first. One query per part."""
-    changes = changes_for(
-        Programme,
-        Programme.history.filter(id=programme.pk).select_related("history_user"),
-    )
-    for model in PROGRAMME_PARTS:
-        records = model.history.filter(programme_id=programme.pk).select_related(
-            "history_user"
-        )
-        changes.extend(changes_for(model, records))
-    changes.sort(key=lambda c: c.when, reverse=True)
-    return changes
+    disruption impacts and reported dates, newest first."""
+    return ChangeLogEntry.objects.filter(programme=programme).select_related("user")

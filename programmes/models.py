@@ -1,6 +1,7 @@
 """The programme register. Every figure knows its period, its source, its data date
 and whether it is synthetic; withheld, not reported and zero are kept apart."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
@@ -175,6 +176,10 @@ class Programme(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("export_reports", "Can export budget reports and change logs"),
+            ("view_change_log", "Can read the change log"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(baseline_end_date__isnull=True)
@@ -678,3 +683,80 @@ class Fact(models.Model):
 
     def __str__(self):
         return self.statement
+
+
+class ChangeLogEntry(models.Model):
+    """One line of the change log, written from each history record as it is made
+    (programmes.history): who changed which field of what, from what to what, and
+    why. Append-only; the history tables remain the record it is read from."""
+
+    class Action(models.TextChoices):
+        CREATED = "+", "Added"
+        CHANGED = "~", "Changed"
+        DELETED = "-", "Deleted"
+
+    changed_at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    model_label = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(max_length=300)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change_log",
+        db_constraint=False,
+    )
+    programme_name = models.CharField(max_length=300, blank=True)
+    action = models.CharField(max_length=1, choices=Action.choices)
+    field = models.CharField(max_length=100, blank=True, db_index=True)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    history_id = models.BigIntegerField(
+        help_text="The history record this line comes from."
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name_plural = "change log entries"
+        indexes = [
+            models.Index(
+                fields=["programme", "-changed_at"], name="changelog_programme_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.username}: {self.object_repr}"
+
+    @property
+    def action_label(self):
+        return self.get_action_display()
+
+
+class ExportLog(models.Model):
+    """Every export: who, when, which report, its filters and how many rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    report = models.CharField(max_length=50)
+    export_format = models.CharField(max_length=10)
+    filters = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.username} exported {self.report} ({self.export_format})"

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from .charts import rating_tag_class
 from .models import DeliveryConfidenceAssessment, Programme
-from .money import format_gbp_short, format_gbp_whole
+from .money import format_gbp_short, format_gbp_whole, format_pct
 
 NUMERIC = {
     "th": {"class": "govuk-table__header--numeric"},
@@ -104,3 +104,86 @@ class ProgrammeTable(tables.Table):
 
     def render_department(self, value, record):
         return format_html('<abbr title="{}">{}</abbr>', record.department.name, value)
+
+
+class ExactMoneyColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_gbp_whole(value)
+
+
+class BudgetTable(tables.Table):
+    """Budget report rows (reports.BudgetLine), in the order the report sorts them."""
+
+    department = tables.Column(orderable=False)
+    programme = tables.Column(orderable=False)
+    financial_year_label = tables.Column(verbose_name="Financial year", orderable=False)
+    baseline_gbp = ExactMoneyColumn(verbose_name="Baseline")
+    forecast_gbp = ExactMoneyColumn(verbose_name="Forecast")
+    actual_gbp = ExactMoneyColumn(verbose_name="Actual")
+    variance_gbp = ExactMoneyColumn(verbose_name="Variance")
+    variance_pct = tables.Column(
+        verbose_name="Variance (%)", orderable=False, attrs=NUMERIC, default=""
+    )
+    whole_life_cost_gbp = ExactMoneyColumn(verbose_name="Whole-life cost")
+    benefits_gbp = ExactMoneyColumn(verbose_name="Benefits baseline")
+
+    class Meta:
+        template_name = "django_tables2/govuk.html"
+        empty_text = "No figures match these filters."
+
+    def render_programme(self, value, record):
+        url = reverse("programmes:programme-detail", args=[record.slug])
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+
+    def render_variance_pct(self, value):
+        return format_pct(value)
+
+
+class ChangeLogTable(tables.Table):
+    changed_at = tables.DateTimeColumn(
+        verbose_name="When", format="j M Y H:i:s", orderable=False
+    )
+    username = tables.Column(verbose_name="Who", orderable=False, default="(system)")
+    programme_name = tables.Column(
+        verbose_name="Programme", orderable=False, default=""
+    )
+    object_repr = tables.Column(verbose_name="What", orderable=False)
+    action = tables.Column(orderable=False)
+    field = tables.Column(orderable=False, default="")
+    old_value = tables.Column(verbose_name="Old value", orderable=False, default="")
+    new_value = tables.Column(verbose_name="New value", orderable=False, default="")
+    reason = tables.Column(orderable=False, default="")
+
+    class Meta:
+        template_name = "django_tables2/govuk.html"
+        empty_text = "No changes match these filters."
+
+    def render_object_repr(self, value, record):
+        return f"{record.model_label}: {value}"
+
+    def render_action(self, value, record):
+        return record.get_action_display()
+
+
+class ExportLogTable(tables.Table):
+    created_at = tables.DateTimeColumn(
+        verbose_name="When", format="j M Y H:i:s", orderable=False
+    )
+    username = tables.Column(verbose_name="Who", orderable=False)
+    report = tables.Column(orderable=False)
+    export_format = tables.Column(verbose_name="Format", orderable=False)
+    filters = tables.Column(orderable=False)
+    row_count = tables.Column(verbose_name="Rows", orderable=False, attrs=NUMERIC)
+
+    class Meta:
+        template_name = "django_tables2/govuk.html"
+        empty_text = "Nothing has been exported yet."
+
+    def render_filters(self, value):
+        return "; ".join(f"{k}: {v}" for k, v in value.items()) or "none"

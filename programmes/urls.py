@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import departments, disruptions, portfolio, programmes
+from .views import departments, disruptions, portfolio, programmes, reports
 
 app_name = "programmes"
 
@@ -22,4 +22,7 @@ urlpatterns = [
         disruptions.disruption_detail,
         name="disruption-detail",
     ),
+    path("reports/budget/", reports.budget_report, name="budget-report"),
+    path("reports/changes/", reports.change_log_report, name="change-log"),
+    path("reports/exports/", reports.export_log, name="export-log"),
 ]

@@ -38,3 +38,14 @@ def demo_data_once(django_db_setup, django_db_blocker):
 @pytest.fixture
 def demo_data(demo_data_once, db):
     return demo_data_once
+
+
+@pytest.fixture
+def auditor_client(client, db):
+    from accounts.services import create_user_with_role
+
+    user = create_user_with_role(
+        username="auditor", role="auditor", password="a-long-test-password-1"
+    )
+    client.force_login(user)
+    return client

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
@@ -7,6 +8,7 @@ from ..tables import ProgrammeTable
 from .common import chart_download
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def department_list(request):
     departments = Department.objects.with_portfolio_totals().order_by("name")
     context = {
@@ -16,6 +18,7 @@ def department_list(request):
     return render(request, "programmes/department_list.html", context)
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
     dashboard = department_dashboard(department)

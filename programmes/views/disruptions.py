@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 
 from ..dashboards import data_up_to, disruptions_with_totals
@@ -5,6 +6,7 @@ from ..dashboards import disruption_detail as read_disruption
 from ..models import Disruption, Programme
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def disruption_list(request):
     context = {
         "disruptions": disruptions_with_totals().order_by("name"),
@@ -13,6 +15,7 @@ def disruption_list(request):
     return render(request, "programmes/disruption_list.html", context)
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def disruption_detail(request, slug):
     disruption = get_object_or_404(Disruption, slug=slug)
     totals, impacts = read_disruption(disruption)

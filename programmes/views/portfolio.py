@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
@@ -7,6 +8,7 @@ from ..tables import ProgrammeTable
 from .common import chart_download
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def portfolio(request):
     dashboard = portfolio_dashboard()
     download = chart_download(request, dashboard.departments_card, name="portfolio")

@@ -1,3 +1,5 @@
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -9,7 +11,9 @@ from ..tables import ProgrammeTable
 from .common import chart_download
 
 
-class ProgrammeListView(SingleTableMixin, FilterView):
+class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    permission_required = "programmes.view_programme"
+    raise_exception = True
     table_class = ProgrammeTable
     filterset_class = ProgrammeFilter
     template_name = "programmes/programme_list.html"
@@ -30,6 +34,7 @@ class ProgrammeListView(SingleTableMixin, FilterView):
         return table
 
 
+@permission_required("programmes.view_programme", raise_exception=True)
 def programme_detail(request, slug):
     programme = get_object_or_404(
         Programme.objects.select_related("department", "source"), slug=slug

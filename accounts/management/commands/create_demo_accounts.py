@@ -4,17 +4,26 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from accounts.services import create_user_with_role
+from programmes.models import Department
 
+# username, role (None: superuser), what it is for
 DEMO_ACCOUNTS = [
-    # username, superuser, description
-    ("demo-admin", True, "superuser: the Django admin at /admin/"),
+    ("demo-civil-servant", "civil-servant", "browse the pages"),
+    ("demo-auditor", "auditor", "also reports, exports and the change log"),
+    (
+        "demo-programme-admin",
+        "programme-admin",
+        "edits Ministry of Justice programmes in /admin/",
+    ),
+    ("demo-superuser", None, "everything, the admin included"),
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Local only (DEBUG with SQLite): create the demo accounts with random "
-        "passwords and print them once. Does nothing for accounts that exist."
+        "Local only (DEBUG with SQLite): create one demo account per role with a "
+        "random password and print it once. Does nothing for accounts that exist."
     )
 
     def handle(self, *args, **options):
@@ -23,19 +32,27 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo accounts are only for the local default (DEBUG with SQLite)."
             )
-        for username, superuser, description in DEMO_ACCOUNTS:
+        for username, role, purpose in DEMO_ACCOUNTS:
             if User.objects.filter(username=username).exists():
                 self.stdout.write(
-                    f"{username} exists already (password printed when it was made)."
+                    f"{username} exists already (its password was printed when it was made)."
                 )
                 continue
             password = secrets.token_urlsafe(12)
-            maker = (
-                User.objects.create_superuser if superuser else User.objects.create_user
-            )
-            maker(username=username, password=password)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Created {username} ({description}) password: {password}"
+            if role is None:
+                User.objects.create_superuser(username=username, password=password)
+            else:
+                departments = (
+                    Department.objects.filter(abbreviation="MOJ")
+                    if role == "programme-admin"
+                    else ()
                 )
+                create_user_with_role(
+                    username=username,
+                    role=role,
+                    password=password,
+                    departments=departments,
+                )
+            self.stdout.write(
+                self.style.SUCCESS(f"{username:22} {password}  ({purpose})")
             )

@@ -1,0 +1,410 @@
+"""The auditors' reports: the budget report (per programme and financial year, now
+or as it stood at a moment, rebuilt from the history) and the change log."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from .models import (
+    ChangeLogEntry,
+    DeliveryConfidenceAssessment,
+    Department,
+    FinancialFigure,
+    Programme,
+)
+from .money import round_money, variance, variance_pct
+from .periods import FinancialYear, financial_year_label
+from .querysets import MONEY_FIELD
+
+Historical = FinancialFigure.history.model
+
+
+class FinancialYearField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return FinancialYear.parse(value)
+        except ValueError:
+            raise forms.ValidationError(
+                f"{value!r} is not a financial year: write it like 2020-21."
+            ) from None
+
+
+class AsAtField(forms.CharField):
+    """A date (the end of that day, UK time) or a date and time."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            if len(value) == 10:
+                day = datetime.date.fromisoformat(value)
+                moment = datetime.datetime.combine(day, datetime.time.max)
+            else:
+                moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise forms.ValidationError(
+                f"{value!r} is not a date: write it like 2021-03-31 (or 2021-03-31T14:30)."
+            ) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if moment.year < 1990:
+            raise forms.ValidationError(
+                f"{value!r} is before any figure could have been recorded."
+            )
+        return moment
+
+
+class BudgetReportForm(forms.Form):
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.with_programmes().order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All departments",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    financial_year = FinancialYearField(
+        required=False,
+        label="Financial year",
+        help_text="For example, 2020-21",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+    rating = forms.ChoiceField(
+        label="Delivery confidence",
+        required=False,
+        choices=[("", "Any rating"), *DeliveryConfidenceAssessment.Rating.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    category = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any category"),
+            *[c for c in Programme.Category.choices if c[0]],
+        ],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    as_at = AsAtField(
+        required=False,
+        label="As at",
+        help_text="Leave empty for the figures now; or a date, such as 2024-06-30, for "
+        "the figures as they stood at the end of that day",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+
+    def applied(self):
+        """The filters in words, for report headers and the export log."""
+        labels = {}
+        for name, value in self.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            field = self.fields[name]
+            if name == "department":
+                text = value.name
+            elif name == "rating":
+                text = DeliveryConfidenceAssessment.Rating(value).label
+            elif name == "category":
+                text = Programme.Category(value).label
+            elif name == "as_at":
+                text = timezone.localtime(value).strftime("%d %B %Y %H:%M:%S %Z")
+            else:
+                text = str(value)
+            labels[str(field.label or name.replace("_", " ").capitalize())] = text
+        return labels
+
+
+def figures_as_at(moment):
+    """The financial figures as they stood at `moment`, rebuilt from their history:
+    for each figure its newest historical version up to then, unless deleted."""
+    latest = (
+        Historical.objects.filter(history_date__lte=moment)
+        .values("id")
+        .annotate(last=Max("history_id"))
+        .values("last")
+    )
+    return Historical.objects.filter(history_id__in=Subquery(latest)).exclude(
+        history_type="-"
+    )
+
+
+def _whole_life(figures, measure):
+    return Subquery(
+        figures.filter(
+            programme=OuterRef("programme"),
+            measure=measure,
+            kind="baseline",
+            period="whole_life",
+            benefit__isnull=True,
+            is_current=True,
+        ).values("amount_gbp")[:1],
+        output_field=MONEY_FIELD,
+    )
+
+
+def budget_rows(
+    *, department=None, financial_year=None, rating=None, category=None, as_at=None
+):
+    """One row per programme and financial year with its current baseline, forecast
+    and actual (exact sums: there is one current figure of each), the programme's
+    whole-life cost and benefits, and how many of the year's figures were withheld.
+    With `as_at`, everything as it stood at that moment."""
+    figures = FinancialFigure.objects.all() if as_at is None else figures_as_at(as_at)
+    rows = figures.filter(is_current=True, measure="cost", period="year")
+    if department is not None:
+        rows = rows.filter(programme__department=department)
+    if financial_year is not None:
+        rows = rows.filter(financial_year=financial_year.start_year)
+    if category:
+        rows = rows.filter(programme__category=category)
+    if rating:
+        latest = (
+            DeliveryConfidenceAssessment.objects.filter(programme=OuterRef("programme"))
+            .order_by("-data_date", "assessor")
+            .values("rating")[:1]
+        )
+        rows = rows.annotate(programme_rating=Subquery(latest)).filter(
+            programme_rating=rating
+        )
+    return (
+        rows.order_by()
+        .values(
+            "programme",
+            "programme__name",
+            "programme__gmpp_id",
+            "programme__slug",
+            "programme__department__name",
+            "financial_year",
+        )
+        .annotate(
+            baseline_gbp=Sum("amount_gbp", filter=Q(kind="baseline")),
+            forecast_gbp=Sum("amount_gbp", filter=Q(kind="forecast")),
+            actual_gbp=Sum("amount_gbp", filter=Q(kind="actual")),
+            withheld=Count("pk", filter=Q(amount_gbp__isnull=True)),
+            data_date=Max("data_date"),
+            whole_life_cost_gbp=_whole_life(figures, "cost"),
+            benefits_gbp=_whole_life(figures, "benefit"),
+        )
+        .order_by("programme__department__name", "programme__name", "financial_year")
+    )
+
+
+@dataclass
+class BudgetLine:
+    """A budget report row ready to show or write: variance computed exactly."""
+
+    programme: str
+    gmpp_id: str
+    slug: str
+    department: str
+    financial_year: int
+    baseline_gbp: Decimal | None
+    forecast_gbp: Decimal | None
+    actual_gbp: Decimal | None
+    whole_life_cost_gbp: Decimal | None
+    benefits_gbp: Decimal | None
+    data_date: datetime.date
+    withheld: int
+
+    @classmethod
+    def from_row(cls, row):
+        def pounds(name):
+            # Exact pence whatever the database hands back (SQLite returns floats).
+            value = row[name]
+            return None if value is None else round_money(value)
+
+        return cls(
+            programme=row["programme__name"],
+            gmpp_id=row["programme__gmpp_id"] or "",
+            slug=row["programme__slug"],
+            department=row["programme__department__name"],
+            financial_year=row["financial_year"],
+            baseline_gbp=pounds("baseline_gbp"),
+            forecast_gbp=pounds("forecast_gbp"),
+            actual_gbp=pounds("actual_gbp"),
+            whole_life_cost_gbp=pounds("whole_life_cost_gbp"),
+            benefits_gbp=pounds("benefits_gbp"),
+            data_date=row["data_date"],
+            withheld=row["withheld"],
+        )
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
+
+    @property
+    def variance_gbp(self):
+        return variance(self.baseline_gbp, self.forecast_gbp)
+
+    @property
+    def variance_pct(self):
+        return variance_pct(self.baseline_gbp, self.forecast_gbp)
+
+
+@dataclass
+class Totals:
+    rows: int = 0
+    baseline_gbp: Decimal = Decimal("0")
+    forecast_gbp: Decimal = Decimal("0")
+    actual_gbp: Decimal = Decimal("0")
+    baseline_reported: int = 0
+    forecast_reported: int = 0
+    actual_reported: int = 0
+
+    def add(self, line):
+        self.rows += 1
+        for name in ("baseline", "forecast", "actual"):
+            amount = getattr(line, f"{name}_gbp")
+            if amount is not None:
+                setattr(self, f"{name}_gbp", getattr(self, f"{name}_gbp") + amount)
+                setattr(self, f"{name}_reported", getattr(self, f"{name}_reported") + 1)
+
+    @property
+    def variance_gbp(self):
+        return self.forecast_gbp - self.baseline_gbp
+
+    def cells(self, columns):
+        """The totals row for an export, in the report's columns."""
+        values = {
+            "department": f"Total of {self.rows} rows",
+            "baseline_gbp": self.baseline_gbp,
+            "forecast_gbp": self.forecast_gbp,
+            "actual_gbp": self.actual_gbp,
+            "variance_gbp": self.variance_gbp,
+        }
+        return [values.get(attribute) for _, attribute, _ in columns]
+
+
+def budget_totals(rows):
+    """The totals of a budget_rows() queryset, summed by the database."""
+    totals = rows.aggregate(
+        n=Count("programme"),
+        baseline=Sum("baseline_gbp"),
+        forecast=Sum("forecast_gbp"),
+        actual=Sum("actual_gbp"),
+        baseline_reported=Count("baseline_gbp"),
+        forecast_reported=Count("forecast_gbp"),
+        actual_reported=Count("actual_gbp"),
+    )
+    zero = Decimal("0")
+    return Totals(
+        rows=totals["n"],
+        baseline_gbp=round_money(totals["baseline"] or zero),
+        forecast_gbp=round_money(totals["forecast"] or zero),
+        actual_gbp=round_money(totals["actual"] or zero),
+        baseline_reported=totals["baseline_reported"],
+        forecast_reported=totals["forecast_reported"],
+        actual_reported=totals["actual_reported"],
+    )
+
+
+BUDGET_COLUMNS = [
+    # header, attribute, is money
+    ("Department", "department", False),
+    ("Programme", "programme", False),
+    ("GMPP ID", "gmpp_id", False),
+    ("Financial year", "financial_year_label", False),
+    ("Baseline (£)", "baseline_gbp", True),
+    ("Forecast (£)", "forecast_gbp", True),
+    ("Actual (£)", "actual_gbp", True),
+    ("Variance (£)", "variance_gbp", True),
+    ("Variance (%)", "variance_pct", False),
+    ("Whole-life cost (£)", "whole_life_cost_gbp", True),
+    ("Benefits baseline (£)", "benefits_gbp", True),
+    ("Data date", "data_date", False),
+    ("Figures withheld", "withheld", False),
+]
+
+
+class ChangeLogForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any programme",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    user = forms.CharField(
+        required=False,
+        label="Changed by (username)",
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-20", "spellcheck": "false"}
+        ),
+    )
+    field = forms.CharField(
+        required=False,
+        label="Field",
+        help_text="For example, amount (£) or rating",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+    )
+    date_from = forms.DateField(
+        required=False,
+        label="From (date)",
+        help_text="For example, 2026-01-31",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"invalid": "Enter a date such as 2026-01-31."},
+    )
+    date_to = forms.DateField(
+        required=False,
+        label="To (date)",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        error_messages={"invalid": "Enter a date such as 2026-01-31."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error(
+                "date_to", f"The end date {end} is before the start date {start}."
+            )
+        return cleaned
+
+    def applied(self):
+        return {
+            str(self.fields[name].label or name): (
+                value.name if name == "programme" else str(value)
+            )
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+def change_log(*, programme=None, user="", field="", date_from=None, date_to=None):
+    """Change log entries, newest first, filtered as the form says."""
+    entries = ChangeLogEntry.objects.all()
+    if programme is not None:
+        entries = entries.filter(programme=programme)
+    if user:
+        entries = entries.filter(username__iexact=user.strip())
+    if field:
+        entries = entries.filter(field__iexact=field.strip())
+    tz = timezone.get_current_timezone()
+    if date_from:
+        entries = entries.filter(
+            changed_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz)
+        )
+    if date_to:
+        entries = entries.filter(
+            changed_at__lte=datetime.datetime.combine(date_to, datetime.time.max, tz)
+        )
+    return entries.order_by("-changed_at", "-pk")
+
+
+CHANGE_COLUMNS = [
+    ("When", "changed_at", False),
+    ("Who", "username", False),
+    ("Programme", "programme_name", False),
+    ("What", "model_label", False),
+    ("Item", "object_repr", False),
+    ("Action", "action_label", False),
+    ("Field", "field", False),
+    ("Old value", "old_value", False),
+    ("New value", "new_value", False),
+    ("Reason", "reason", False),
+]

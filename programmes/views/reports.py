@@ -1,0 +1,206 @@
+"""Auditors' reports. Permissions are checked here, on the server, for the page and
+for every export."""
+
+from django.contrib.auth.decorators import permission_required
+from django.db.models import Max
+from django.shortcuts import render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from .. import exports
+from ..models import ExportLog
+from ..reports import (
+    BUDGET_COLUMNS,
+    CHANGE_COLUMNS,
+    BudgetLine,
+    BudgetReportForm,
+    ChangeLogForm,
+    Totals,
+    budget_rows,
+    budget_totals,
+    change_log,
+)
+from ..tables import BudgetTable, ChangeLogTable, ExportLogTable
+
+EXPORT_PERMISSION = "programmes.export_reports"
+FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+BUDGET_NOTES = [
+    "One row per programme and financial year: the current baseline, forecast and actual "
+    "for that year (or, with an as-at date, the figures current at that moment, rebuilt "
+    "from the change history).",
+    "Money is in exact pounds. An empty cell means not reported or withheld; the "
+    "'Figures withheld' column counts withheld figures. Zero means zero.",
+    "Variance (£) is forecast minus baseline; Variance (%) is that divided by the "
+    "baseline, rounded half up to two places. GMPP releases publish a rounded variance; "
+    "these are computed from the figures.",
+    "Whole-life cost and benefits are the programme's current whole-life baselines, "
+    "repeated on each of its rows: do not add them up down the column.",
+    "Source: the departments' Government Major Projects Portfolio data releases (Open "
+    "Government Licence v3.0) and the reports named on each programme's page.",
+]
+
+
+def _export(request, report, *, name, form, export_format):
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        return render(
+            request,
+            "403.html",
+            {"reason": "Only auditors can export reports."},
+            status=403,
+        )
+
+    def log(count):
+        ExportLog.objects.create(
+            user=request.user,
+            username=request.user.get_username(),
+            report=name,
+            export_format=export_format,
+            filters=form.applied(),
+            row_count=count,
+        )
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    return FORMATS[export_format](report, filename=f"{name}-{stamp}", on_done=log)
+
+
+def _header(request, title, form, data_date):
+    def header():
+        return [
+            ("Report", title),
+            ("Data up to and including", data_date() or "no figures"),
+            ("Made at", timezone.localtime().strftime("%d %B %Y %H:%M:%S %Z")),
+            ("Made by", request.user.get_username()),
+            (
+                "Filters",
+                "; ".join(f"{k}: {v}" for k, v in form.applied().items()) or "none",
+            ),
+            (
+                "Source",
+                "Government Major Projects Portfolio data releases (OGL v3.0) and the reports cited on each programme's page",
+            ),
+        ]
+
+    return header
+
+
+def _export_format(request, form):
+    """The requested export format, or None for the page; an unknown one is a form
+    error that names the value."""
+    export_format = request.GET.get("_export")
+    if export_format is None or export_format in FORMATS:
+        return export_format
+    form.add_error(None, f"There is no {export_format!r} export: choose csv or xlsx.")
+    return None
+
+
+@permission_required("programmes.view_programme", raise_exception=True)
+def budget_report(request):
+    form = BudgetReportForm(request.GET)
+    valid = form.is_valid()
+    export_format = _export_format(request, form)
+    valid = valid and not form.non_field_errors()
+    rows = budget_rows(**form.cleaned_data) if valid else None
+    if export_format and valid:
+        report = exports.Report(
+            title="Budget report",
+            slug="budget-report",
+            columns=BUDGET_COLUMNS,
+            lines=lambda: (
+                BudgetLine.from_row(r) for r in rows.iterator(chunk_size=exports.CHUNK)
+            ),
+            header=_header(
+                request,
+                "Budget report",
+                form,
+                lambda: rows.aggregate(d=Max("data_date"))["d"],
+            ),
+            totals=Totals,
+            notes=BUDGET_NOTES,
+        )
+        return _export(
+            request,
+            report,
+            name="budget-report",
+            form=form,
+            export_format=export_format,
+        )
+    table = totals = None
+    if valid:
+        table = BudgetTable(BudgetRows(rows))
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        totals = budget_totals(rows)
+    context = {
+        "form": form,
+        "table": table,
+        "totals": totals,
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "programmes/reports/budget.html", context)
+
+
+class BudgetRows:
+    """A budget_rows() queryset that hands django-tables2 BudgetLines, page by page."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __len__(self):
+        return self.rows.count()
+
+    def count(self):
+        return self.rows.count()
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [BudgetLine.from_row(r) for r in self.rows[item]]
+        return BudgetLine.from_row(self.rows[item])
+
+    def __iter__(self):
+        return (BudgetLine.from_row(r) for r in self.rows)
+
+
+@permission_required("programmes.view_change_log", raise_exception=True)
+def change_log_report(request):
+    form = ChangeLogForm(request.GET)
+    valid = form.is_valid()
+    export_format = _export_format(request, form)
+    valid = valid and not form.non_field_errors()
+    entries = change_log(**form.cleaned_data) if valid else None
+    if export_format and valid:
+        report = exports.Report(
+            title="Change log",
+            slug="change-log",
+            columns=CHANGE_COLUMNS,
+            lines=lambda: entries.iterator(chunk_size=exports.CHUNK),
+            header=_header(
+                request,
+                "Change log",
+                form,
+                lambda: entries.values_list("changed_at", flat=True).first(),
+            ),
+            notes=[
+                "Each row is one change to one field, with its old and new value, who made it, when and why."
+            ],
+        )
+        return _export(
+            request, report, name="change-log", form=form, export_format=export_format
+        )
+    table = None
+    if valid:
+        table = ChangeLogTable(entries)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    context = {
+        "form": form,
+        "table": table,
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "programmes/reports/changes.html", context)
+
+
+@permission_required("programmes.view_change_log", raise_exception=True)
+def export_log(request):
+    table = ExportLogTable(ExportLog.objects.all())
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "programmes/reports/exports.html", {"table": table})

@@ -1,0 +1,182 @@
+"""Every URL against every role: what each may do is enforced on the server."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.services import create_user_with_role
+from programmes.models import Department, FinancialFigure, Programme
+
+from .factories import UserFactory
+
+ANON, CIVIL, AUDITOR, ADMIN, SUPER = (
+    "anonymous",
+    "civil-servant",
+    "auditor",
+    "programme-admin",
+    "superuser",
+)
+ROLES = [ANON, CIVIL, AUDITOR, ADMIN, SUPER]
+
+# url template -> expected status for each role (302 = sent to sign in / away)
+MATRIX = {
+    "/": (302, 200, 200, 200, 200),
+    "/departments/": (302, 200, 200, 200, 200),
+    "/departments/ministry-of-justice/": (302, 200, 200, 200, 200),
+    "/programmes/": (302, 200, 200, 200, 200),
+    "/programmes/hmcts-reform/": (302, 200, 200, 200, 200),
+    "/programmes/hmcts-reform/?download=years": (302, 200, 200, 200, 200),
+    "/disruptions/": (302, 200, 200, 200, 200),
+    "/disruptions/eu-exit/": (302, 200, 200, 200, 200),
+    "/reports/budget/": (302, 200, 200, 200, 200),
+    "/reports/budget/?_export=csv": (302, 403, 200, 403, 200),
+    "/reports/budget/?_export=xlsx": (302, 403, 200, 403, 200),
+    "/reports/changes/": (302, 403, 200, 403, 200),
+    "/reports/changes/?_export=csv": (302, 403, 200, 403, 200),
+    "/reports/changes/?_export=xlsx": (302, 403, 200, 403, 200),
+    "/reports/exports/": (302, 403, 200, 403, 200),
+    "/admin/": (302, 302, 302, 200, 200),
+    "/admin/programmes/programme/": (302, 302, 302, 200, 200),
+    "/admin/programmes/programme/{moj}/change/": (302, 302, 302, 200, 200),
+    "/admin/programmes/programme/{dwp}/change/": (302, 302, 302, 302, 200),
+    "/admin/programmes/programme/{moj}/history/": (302, 302, 302, 200, 200),
+    "/admin/programmes/financialfigure/{moj_figure}/rebaseline/": (
+        302,
+        302,
+        302,
+        200,
+        200,
+    ),
+    "/admin/programmes/financialfigure/{dwp_figure}/rebaseline/": (
+        302,
+        302,
+        302,
+        404,
+        200,
+    ),
+    "/admin/programmes/department/": (302, 302, 302, 200, 200),
+    "/admin/accounts/user/": (302, 302, 302, 403, 200),
+    "/accessibility/": (200, 200, 200, 200, 200),
+}
+
+
+def _user(role):
+    if role == ANON:
+        return AnonymousUser()
+    if role == SUPER:
+        return UserFactory(username="matrix-super", is_staff=True, is_superuser=True)
+    departments = Department.objects.filter(abbreviation="MOJ") if role == ADMIN else ()
+    return create_user_with_role(
+        username=f"matrix-{role}",
+        role=role,
+        password="a-long-test-password-1",
+        departments=departments,
+    )
+
+
+def _ids():
+    moj = Programme.objects.get(slug="hmcts-reform")
+    dwp = Programme.objects.get(slug="universal-credit")
+    return {
+        "moj": moj.pk,
+        "dwp": dwp.pk,
+        "moj_figure": FinancialFigure.objects.filter(
+            programme=moj, kind="baseline", is_current=True
+        )
+        .first()
+        .pk,
+        "dwp_figure": FinancialFigure.objects.filter(
+            programme=dwp, kind="baseline", is_current=True
+        )
+        .first()
+        .pk,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_for_every_role(client, demo_data, role):
+    user = _user(role)
+    if role != ANON:
+        client.force_login(user)
+    ids = _ids()
+
+    results = {}
+    for template, expected in MATRIX.items():
+        url = template.format(**ids)
+        response = client.get(url)
+        results[url] = (response.status_code, expected[ROLES.index(role)])
+
+    wrong = {url: got for url, got in results.items() if got[0] != got[1]}
+    assert wrong == {}, "(got, expected)"
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_sign_in_not_shown_anything(client, demo_data):
+    response = client.get("/reports/budget/?_export=csv")
+
+    assert response.status_code == 302
+    assert response.url == "/sign-in/?next=/reports/budget/%3F_export%3Dcsv"
+
+
+@pytest.mark.django_db
+def test_a_user_with_no_role_sees_nothing(client, demo_data):
+    client.force_login(UserFactory(username="no-role"))
+
+    assert client.get("/").status_code == 403
+    assert client.get("/reports/budget/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_civil_servant_sees_no_export_or_change_log_links(client, demo_data):
+    client.force_login(_user(CIVIL))
+
+    page = client.get("/reports/budget/").content.decode()
+
+    assert "_export=csv" not in page
+    assert "Change log" not in page
+
+
+@pytest.mark.django_db
+def test_programme_admin_cannot_edit_another_departments_figure(client, demo_data):
+    client.force_login(_user(ADMIN))
+    dwp_figure = FinancialFigure.objects.filter(
+        programme__slug="universal-credit"
+    ).first()
+    before = dwp_figure.amount_gbp
+
+    response = client.post(
+        f"/admin/programmes/financialfigure/{dwp_figure.pk}/change/",
+        {"amount_gbp": "1.00", "change_reason": "attempt"},
+    )
+
+    dwp_figure.refresh_from_db()
+    assert response.status_code == 302
+    assert dwp_figure.amount_gbp == before
+
+
+@pytest.mark.django_db
+def test_programme_admin_cannot_move_a_programme_to_another_department(
+    client, demo_data
+):
+    client.force_login(_user(ADMIN))
+    programme = Programme.objects.get(slug="hmcts-reform")
+    dwp = Department.objects.get(abbreviation="DWP")
+
+    page = client.get(f"/admin/programmes/programme/{programme.pk}/change/")
+    choices = page.context["adminform"].form.fields["department"].queryset
+
+    assert list(choices) == list(Department.objects.filter(abbreviation="MOJ"))
+    assert dwp not in choices
+
+
+@pytest.mark.django_db
+def test_programme_admin_cannot_delete(client, demo_data):
+    client.force_login(_user(ADMIN))
+    programme = Programme.objects.get(slug="hmcts-reform")
+
+    response = client.post(
+        f"/admin/programmes/programme/{programme.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Programme.objects.filter(pk=programme.pk).exists()

@@ -1,0 +1,190 @@
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.services import create_user_with_role
+from programmes import services
+from programmes.models import ExportLog, FinancialFigure, Programme
+
+from .exporting import _csv, _xlsx
+
+
+def _db_yearly_total(kind, **filters):
+    return (
+        FinancialFigure.objects.current()
+        .filter(measure="cost", period="year", kind=kind, **filters)
+        .total_gbp()
+    )
+
+
+@pytest.mark.django_db
+def test_csv_export_totals_equal_the_database_to_the_penny(auditor_client, demo_data):
+    response = auditor_client.get("/reports/budget/?_export=csv")
+
+    header, rows = _csv(response)
+    data, totals = rows[:-1], rows[-1]
+    baseline = sum(
+        (Decimal(r["Baseline (£)"]) for r in data if r["Baseline (£)"]), Decimal(0)
+    )
+    assert baseline == _db_yearly_total("baseline")
+    assert Decimal(totals["Baseline (£)"]) == _db_yearly_total("baseline")
+    assert Decimal(totals["Forecast (£)"]) == _db_yearly_total("forecast")
+    assert totals["Department"] == f"Total of {len(data)} rows"
+    assert header["Made by"] == "auditor"
+    assert header["Data up to and including"] == "2026-03-31"
+    assert "Government Major Projects Portfolio" in header["Source"]
+
+
+@pytest.mark.django_db
+def test_xlsx_export_holds_numbers_as_numbers_and_totals_match(
+    auditor_client, demo_data
+):
+    response = auditor_client.get(
+        "/reports/budget/?department=ministry-of-justice&_export=xlsx"
+    )
+
+    workbook = _xlsx(response)
+    assert workbook.sheetnames == ["Cover", "Notes", "Data"]
+    sheet = workbook["Data"]
+    rows = list(sheet.iter_rows(values_only=True))
+    columns = rows[0]
+    baseline_col = columns.index("Baseline (£)")
+    data = rows[1:-1]
+    cells = [row[baseline_col] for row in data if row[baseline_col] is not None]
+    assert all(isinstance(c, (int, float)) for c in cells)
+    total = sum(Decimal(str(c)) for c in cells)
+    expected = _db_yearly_total("baseline", programme__department__abbreviation="MOJ")
+    assert total == expected
+    assert Decimal(str(rows[-1][baseline_col])) == expected
+    money_cell = sheet.cell(row=2, column=baseline_col + 1)
+    assert "£" in money_cell.number_format
+    cover = {
+        r[0]: r[1] for r in workbook["Cover"].iter_rows(min_row=2, values_only=True)
+    }
+    assert cover["Filters"] == "Department: Ministry of Justice"
+
+
+@pytest.mark.django_db
+def test_every_export_is_logged(auditor_client, demo_data):
+    response = auditor_client.get("/reports/budget/?financial_year=2020-21&_export=csv")
+    _, rows = _csv(response)
+
+    log = ExportLog.objects.get()
+    assert log.username == "auditor"
+    assert log.report == "budget-report"
+    assert log.export_format == "csv"
+    assert log.filters == {"Financial year": "2020-21"}
+    assert log.row_count == len(rows) - 1
+    page = auditor_client.get("/reports/exports/").content.decode()
+    assert "budget-report" in page
+    assert "Financial year: 2020-21" in page
+
+
+@pytest.mark.django_db
+def test_bad_filters_name_the_field_and_value(auditor_client, demo_data):
+    year = auditor_client.get(
+        "/reports/budget/?financial_year=2020-22"
+    ).content.decode()
+    when = auditor_client.get("/reports/budget/?as_at=yesterday").content.decode()
+    fmt = auditor_client.get("/reports/budget/?_export=pdf")
+
+    assert "Financial year: &#x27;2020-22&#x27; is not a financial year" in year
+    assert "As at: &#x27;yesterday&#x27; is not a date" in when
+    assert fmt.status_code == 200
+    assert "There is no &#x27;pdf&#x27; export" in fmt.content.decode()
+    assert not ExportLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_page_totals_equal_the_database(auditor_client, demo_data):
+    page = auditor_client.get(
+        "/reports/budget/?department=ministry-of-justice"
+    ).content.decode()
+
+    from programmes.money import format_gbp_whole
+
+    expected = _db_yearly_total("baseline", programme__department__abbreviation="MOJ")
+    assert format_gbp_whole(expected) in page
+
+
+@pytest.mark.django_db
+def test_admin_edit_appears_in_the_change_log_with_the_editors_name(client, demo_data):
+    editor = create_user_with_role(
+        username="moj-editor",
+        role="programme-admin",
+        password="a-long-test-password-1",
+        departments=list(
+            Programme.objects.get(
+                slug="hmcts-reform"
+            ).department.__class__.objects.filter(abbreviation="MOJ")
+        ),
+    )
+    client.force_login(editor)
+    figure = FinancialFigure.objects.get(
+        programme__slug="hmcts-reform",
+        kind="baseline",
+        period="year",
+        financial_year=2020,
+    )
+    from .test_admin import _figure_change_post
+
+    response = client.post(
+        f"/admin/programmes/financialfigure/{figure.pk}/change/",
+        _figure_change_post(
+            figure, amount_gbp="258170000.00", change_reason="Typo: 258.17m"
+        ),
+    )
+    assert response.status_code == 302
+    auditor = create_user_with_role(
+        username="reader", role="auditor", password="a-long-test-password-1"
+    )
+    client.force_login(auditor)
+
+    page = client.get(
+        "/reports/changes/?user=moj-editor&field=amount (£)"
+    ).content.decode()
+    _, rows = _csv(client.get("/reports/changes/?programme=hmcts-reform&_export=csv"))
+
+    assert "moj-editor" in page
+    assert "258160000.00" in page
+    assert "258170000.00" in page
+    assert "Typo: 258.17m" in page
+    change = [r for r in rows if r["Field"] == "amount (£)"][0]
+    assert change["Who"] == "moj-editor"
+    assert change["Old value"] == "258160000.00"
+    assert change["New value"] == "258170000.00"
+
+
+@pytest.mark.django_db
+def test_as_at_report_shows_the_old_figure_before_an_edit_and_the_new_after(
+    auditor_client, demo_data
+):
+    figure = FinancialFigure.objects.get(
+        programme__slug="hmcts-reform",
+        kind="baseline",
+        period="year",
+        financial_year=2020,
+    )
+    before_edit = timezone.now()
+    services.correct_figure(
+        figure=figure, amount_gbp=Decimal("258170000.00"), reason="typo"
+    )
+    after_edit = timezone.now()
+
+    def baseline(as_at):
+        url = f"/reports/budget/?department=ministry-of-justice&financial_year=2020-21&as_at={as_at}&_export=csv"
+        _, rows = _csv(auditor_client.get(url))
+        return next(r["Baseline (£)"] for r in rows if r["Programme"] == "HMCTS Reform")
+
+    old = baseline(timezone.localtime(before_edit).strftime("%Y-%m-%dT%H:%M:%S.%f"))
+    new = baseline(timezone.localtime(after_edit).strftime("%Y-%m-%dT%H:%M:%S.%f"))
+    assert Decimal(old) == Decimal("258160000.00")
+    assert Decimal(new) == Decimal("258170000.00")
+
+
+@pytest.mark.django_db
+def test_as_at_a_date_before_the_figure_existed_has_no_row(auditor_client, demo_data):
+    _, rows = _csv(auditor_client.get("/reports/budget/?as_at=2000-01-01&_export=csv"))
+
+    assert rows[-1]["Department"] == "Total of 0 rows"

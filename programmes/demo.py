@@ -21,48 +21,17 @@ from .models import (
     Source,
 )
 from .money import PublishedAmount
-from .services import ChangeCount, GmppRecord, apply_gmpp_record, record_figure, upsert
+from .services import (
+    ChangeCount,
+    GmppRecord,
+    apply_gmpp_record,
+    gmpp_release_source,
+    record_figure,
+    upsert,
+)
 
 GMPP_HISTORY = Path(__file__).parent / "demo_data" / "gmpp_digital_programmes.csv"
 REASON = "Demo data"
-NISTA = "National Infrastructure and Service Transformation Authority"
-
-
-def gmpp_source_key(department_abbreviation, data_date, *, cross_government=False):
-    """The one identity of a GMPP release: who published it and its data date."""
-    publisher = "nista" if cross_government else department_abbreviation.lower()
-    return f"gmpp-{publisher}-{data_date.isoformat()}"
-
-
-def gmpp_release_source(*, department, data_date, report_year, file_name, counter):
-    cross_government = "nista" in file_name.lower()
-    month = data_date.strftime("%B %Y")
-    if cross_government:
-        title = f"NISTA Major Projects annual report data, {month}"
-        publisher, source_department = NISTA, None
-    else:
-        title = f"{department.abbreviation} Government Major Projects Portfolio data, {month}"
-        publisher, source_department = department.name, department
-    return upsert(
-        Source,
-        lookup={
-            "key": gmpp_source_key(
-                department.abbreviation, data_date, cross_government=cross_government
-            )
-        },
-        values={
-            "kind": Source.Kind.GMPP_RELEASE,
-            "title": title,
-            "publisher": publisher,
-            "published_year": max(report_year, data_date.year),
-            "url": facts.GMPP_COLLECTION,
-            "file_name": file_name,
-            "licence": facts.OGL,
-            "department": source_department,
-        },
-        counter=counter,
-        reason=REASON,
-    )
 
 
 def _department(code):
@@ -90,9 +59,11 @@ def load_gmpp_history(counter):
         source = gmpp_release_source(
             department=department,
             data_date=data_date,
-            report_year=int(row["report_year"]),
+            published_year=max(int(row["report_year"]), data_date.year),
             file_name=row["source_file"],
+            cross_government="nista" in row["source_file"].lower(),
             counter=counter,
+            reason=REASON,
         )
         placeholders = row["placeholder_zeros"] == "True"
         scale = row["scale"]

@@ -58,16 +58,28 @@ def parse_rating(text, *, data_date, scale=None):
 _MONEY = re.compile(r"^\(?-?£?\s*-?[\d,]*\.?\d+\s*(m|million)?\)?$", re.IGNORECASE)
 
 
+# Words publishers use when they withhold a figure: kept as published.
+WITHHELD = (
+    "exempt",
+    "withheld",
+    "redacted",
+    "not disclosed",
+    "commercially sensitive",
+    "section 43",
+)
+
+
 def parse_millions(text):
     """A £m cell -> PublishedAmount in exact pounds, or None when not reported.
-    Words such as "Exempt under Section 43" are withheld and kept as written."""
+    Words of withholding ("Exempt under Section 43") are kept as written; any other
+    text where money belongs is an error."""
     raw = clean(text)
     if raw.lower() in NOT_REPORTED:
         return None
     if not _MONEY.match(raw):
-        if re.search(r"\d", raw) and not raw.lower().startswith("exempt"):
-            raise CellError(f"{raw!r} is not an amount in £m")
-        return PublishedAmount(withheld_text=raw)
+        if any(word in raw.lower() for word in WITHHELD):
+            return PublishedAmount(withheld_text=raw)
+        raise CellError(f"{raw!r} is not an amount in £m")
     negative = raw.startswith("(") or "-" in raw
     number = re.sub(r"[^\d.]", "", raw)
     if negative:
@@ -113,3 +125,235 @@ def parse_date(text):
         except ValueError:
             continue
     raise CellError(f"{raw!r} is not a date such as 31/03/2021 or 2021-03-31")
+
+
+# Reading whole files -------------------------------------------------------------
+
+FIELDS = {
+    # field: (label, rule) -- rules see normalised header text
+    "gmpp_id": "GMPP ID",
+    "name": "Project name",
+    "department": "Department",
+    "category": "Annual report category",
+    "description": "Description / aims",
+    "ipa_rating": "IPA delivery confidence assessment",
+    "sro_rating": "SRO delivery confidence assessment",
+    "rating_commentary": "Commentary on the rating",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "schedule_narrative": "Narrative on schedule",
+    "fy_baseline": "Financial year baseline (£m)",
+    "fy_forecast": "Financial year forecast (£m)",
+    "fy_variance": "Financial year variance (%)",
+    "variance_narrative": "Narrative on budget/forecast variance",
+    "whole_life_cost": "Whole-life cost baseline (£m)",
+    "whole_life_narrative": "Narrative on whole-life costs",
+    "benefits": "Benefits baseline (£m)",
+    "benefits_narrative": "Narrative on benefits",
+}
+REQUIRED = ("name", "department")
+
+
+def normalise_header(text):
+    text = clean(text).lower().replace("\n", " ")
+    text = text.replace("–", "-").replace("—", "-").replace("’", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_narrative(h):
+    return any(w in h for w in ("narrative", "commentary", "comment"))
+
+
+def header_meaning(header):
+    """What a published header means (a FIELDS key), or None. By meaning, not exact
+    text: every release from "MPA RAG rating" to the shortened 2024-25 headers."""
+    h = normalise_header(header)
+    if not h:
+        return None
+    narrative = _is_narrative(h)
+    if narrative:
+        if "rag" in h or "delivery confidence" in h or "rating" in h:
+            return "rating_commentary"
+        if "schedule" in h:
+            return "schedule_narrative"
+        if "variance" in h:
+            return "variance_narrative"
+        if "whole life" in h or "whole-life" in h:
+            return "whole_life_narrative"
+        if "benefit" in h:
+            return "benefits_narrative"
+        return None
+    if re.search(r"\b(gmpp|major projects?) id\b", h) or h in {
+        "id",
+        "project id",
+        "gmpp id number",
+    }:
+        return "gmpp_id"
+    if h in {"project name", "name", "programme name", "project"} or h.startswith(
+        "project name"
+    ):
+        return "name"
+    if h in {"department", "dept", "department name", "organisation"} or h.startswith(
+        "department ("
+    ):
+        return "department"
+    if "category" in h:
+        return "category"
+    if h.startswith("description") or "aims" in h:
+        return "description"
+    if "sro" in h and ("delivery confidence" in h or "rag" in h or "dca" in h):
+        return "sro_rating"
+    if (
+        "delivery confidence" in h
+        or "rag rating" in h
+        or h in {"dca", "rag", "ipa rating", "nista rating"}
+    ):
+        return "ipa_rating"
+    if "start date" in h:
+        return "start_date"
+    if "end date" in h:
+        return "end_date"
+    if "benefit" in h:
+        return "benefits"
+    if "whole life" in h or "whole-life" in h or h.startswith("wlc"):
+        return "whole_life_cost"
+    if "variance" in h:
+        return "fy_variance"
+    if "baseline" in h:
+        return "fy_baseline"
+    if "forecast" in h:
+        return "fy_forecast"
+    return None
+
+
+def decode(data):
+    """Bytes of a CSV in UTF-8 (with or without a BOM) or Windows-1252."""
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="strict"), "Windows-1252"
+
+
+def read_table(name, data):
+    """(rows as lists of cells) from CSV or XLSX bytes. Raises CellError if the
+    file cannot be read at all."""
+    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        import io
+
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:  # noqa: BLE001 - any damage is reported, not raised
+            raise CellError(f"it is not a readable XLSX workbook ({error})") from None
+        best = []
+        for sheet in workbook.worksheets:
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            if _header_index(rows) is not None:
+                return rows
+            best = best or rows
+        return best
+    import csv
+    import io
+
+    try:
+        text, _ = decode(data)
+    except UnicodeDecodeError:
+        raise CellError("it is neither UTF-8 nor Windows-1252 text") from None
+    try:
+        return list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise CellError(f"it is not readable CSV ({error})") from None
+
+
+def _header_index(rows, limit=20):
+    for index, row in enumerate(rows[:limit]):
+        meanings = {header_meaning(c) for c in row if c not in (None, "")}
+        if "name" in meanings and ("department" in meanings or "gmpp_id" in meanings):
+            return index
+    return None
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+
+
+def _month_end(year, month):
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+def data_date_from_name(name):
+    """ "MOJ_March_2021.csv" -> 31 March 2021; "...September_2019..." -> 30 Sept;
+    "gmpp-data-DWP-q2-2012-13.csv" -> the end of that quarter, 30 September 2012."""
+    lowered = name.lower()
+    quarter = re.search(r"q([1-4])[\s_\-]*((?:19|20)\d\d)[\-_/](\d\d)(?!\d)", lowered)
+    if quarter:
+        number, start = int(quarter.group(1)), int(quarter.group(2))
+        return {
+            1: datetime.date(start, 6, 30),
+            2: datetime.date(start, 9, 30),
+            3: datetime.date(start, 12, 31),
+            4: datetime.date(start + 1, 3, 31),
+        }[number]
+    for month, number in _MONTHS.items():
+        for abbreviation in (month, month[:3], month[:4]):
+            match = re.search(
+                rf"(?<![a-z]){abbreviation}[\s_\-]*((?:19|20)\d\d)", lowered
+            )
+            if match:
+                return _month_end(int(match.group(1)), number)
+    return None
+
+
+def data_date_from_headers(headers):
+    """The variance narrative header names the financial year ("for 2020/21"):
+    September snapshots until 2020, March from 2021."""
+    for header in headers:
+        h = normalise_header(header)
+        match = re.search(r"variance for ((?:19|20)\d\d)\s*[/\-]\s*(\d\d)", h)
+        if match:
+            start = int(match.group(1))
+            if start + 1 >= 2021:
+                return datetime.date(start + 1, 3, 31)
+            return datetime.date(start, 9, 30)
+    return None
+
+
+def excel_date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, (int, float)) and 20000 < value < 80000:
+        return datetime.date(1899, 12, 30) + datetime.timedelta(days=int(value))
+    return None
+
+
+def cell_text(value):
+    """A cell from CSV or XLSX as text; numbers written without float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value) if value != int(value) else str(int(value))
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)

@@ -760,3 +760,102 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.username} exported {self.report} ({self.export_format})"
+
+
+class ImportedFile(models.Model):
+    """A published file as imported: its bytes and SHA-256, so every figure can be
+    traced to the file, row and column it came from, and an import undone whole."""
+
+    name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    encoding = models.CharField(max_length=30, blank=True)
+    data_date = models.DateField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="files")
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField(blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.data_date:%d %b %Y})"
+
+    @property
+    def change_reason(self):
+        """The reason every change of this import carries in the history."""
+        return f"Import {self.sha256[:12]} ({self.name})"
+
+
+class Provenance(models.Model):
+    """Where one stored value came from: the file, its row and column."""
+
+    imported_file = models.ForeignKey(
+        ImportedFile, on_delete=models.CASCADE, related_name="provenance"
+    )
+    model_label = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    row = models.PositiveIntegerField(
+        help_text="The row in the file (the header is row 1)."
+    )
+    column = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imported_file", "model_label", "object_id", "column"],
+                name="provenance_unique_per_file_object_column",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["model_label", "object_id"], name="provenance_object_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.imported_file.name}, row {self.row}, {self.column}"
+
+
+class Narrative(models.Model):
+    """A publisher's narrative text, kept with the figures it explains (by programme,
+    data date and topic) without changing the figures themselves."""
+
+    class Topic(models.TextChoices):
+        DESCRIPTION = "description", "Description and aims"
+        RATING = "rating", "Commentary on the delivery confidence assessment"
+        SCHEDULE = "schedule", "Narrative on the schedule"
+        VARIANCE = "variance", "Narrative on the budget and forecast variance"
+        WHOLE_LIFE = "whole_life", "Narrative on the whole-life cost"
+        BENEFITS = "benefits", "Narrative on the benefits"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="narratives"
+    )
+    data_date = models.DateField()
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    text = models.TextField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "-data_date", "topic"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "data_date", "topic"],
+                name="narrative_one_per_programme_date_topic",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_topic_display()} ({self.data_date:%d %b %Y})"

@@ -12,6 +12,7 @@ from .models import (
     FinancialFigure,
     Programme,
     ScheduleSnapshot,
+    Source,
 )
 
 
@@ -150,12 +151,17 @@ def unique_slug(model, text, max_length=80):
 
 def find_or_create_programme(record, *, slug, counter, reason):
     """The programme a record is about: by GMPP ID first (IDs survive renames), then
-    by the slug the caller knows it by; created if new."""
+    by the slug the caller knows it by; created if new (marked `_just_created`)."""
     programme = None
     if record.gmpp_id:
         programme = Programme.objects.filter(gmpp_id=record.gmpp_id).first()
     if programme is None and slug:
         programme = Programme.objects.filter(slug=slug).first()
+    if programme is None and not slug:
+        # Older releases have no GMPP ID: the same name in the same department.
+        programme = Programme.objects.filter(
+            name__iexact=record.name, department=record.department
+        ).first()
     if programme is None:
         programme = Programme(
             slug=slug or unique_slug(Programme, record.name, 120),
@@ -165,6 +171,7 @@ def find_or_create_programme(record, *, slug, counter, reason):
         programme.full_clean()
         programme._change_reason = reason
         programme.save()
+        programme._just_created = True
         counter.add(_label(Programme), "created")
     return programme
 
@@ -177,8 +184,9 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
         record, slug=slug, counter=counter, reason=reason
     )
     synthetic = source.is_synthetic
+    stored = {}
     if record.start_date or record.end_date:
-        upsert(
+        stored["dates"] = upsert(
             ScheduleSnapshot,
             lookup={"programme": programme, "data_date": record.data_date},
             values={
@@ -190,14 +198,14 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
             counter=counter,
             reason=reason,
         )
-    for assessor, rating in (
-        (DeliveryConfidenceAssessment.Assessor.IPA, record.ipa_rating),
-        (DeliveryConfidenceAssessment.Assessor.SRO, record.sro_rating),
+    for field_name, assessor, rating in (
+        ("ipa_rating", DeliveryConfidenceAssessment.Assessor.IPA, record.ipa_rating),
+        ("sro_rating", DeliveryConfidenceAssessment.Assessor.SRO, record.sro_rating),
     ):
         if rating is None:
             continue
         value, scale, raw = rating
-        upsert(
+        stored[field_name] = upsert(
             DeliveryConfidenceAssessment,
             lookup={
                 "programme": programme,
@@ -240,11 +248,15 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
         ),
         (record.benefits, F.Measure.BENEFIT, F.Kind.BASELINE, F.Period.WHOLE_LIFE, {}),
     ]
-    for amount, measure, kind, period, extra in figures:
+    for field_name, (amount, measure, kind, period, extra) in zip(
+        ("fy_baseline", "fy_forecast", "whole_life_cost", "benefits"),
+        figures,
+        strict=True,
+    ):
         if amount is None:
             continue
         yearly = period == F.Period.FINANCIAL_YEAR
-        record_figure(
+        stored[field_name] = record_figure(
             programme=programme,
             measure=measure,
             kind=kind,
@@ -261,7 +273,7 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
     refresh_programme_from_releases(
         programme, newest=record, counter=counter, reason=reason
     )
-    return programme
+    return programme, stored
 
 
 def refresh_programme_from_releases(programme, *, newest, counter, reason):
@@ -286,13 +298,16 @@ def refresh_programme_from_releases(programme, *, newest, counter, reason):
             values["category"] = newest.category
     differing = {k: v for k, v in values.items() if getattr(programme, k) != v}
     if not differing:
+        if not getattr(programme, "_just_created", False):
+            counter.add(_label(Programme), "unchanged")
         return
     for name, value in differing.items():
         setattr(programme, name, value)
     programme.full_clean()
     programme._change_reason = reason
     programme.save()
-    counter.add(_label(Programme), "changed")
+    if not getattr(programme, "_just_created", False):
+        counter.add(_label(Programme), "changed")
 
 
 @transaction.atomic
@@ -349,3 +364,63 @@ def rebaseline_figure(*, figure, amount_gbp, data_date, source, reason, user=Non
         new._history_user = user
     new.save()
     return new
+
+
+NISTA = "National Infrastructure and Service Transformation Authority"
+GMPP_COLLECTION = "https://www.gov.uk/government/collections/major-projects-data"
+OGL = "Open Government Licence v3.0"
+
+
+def gmpp_source_key(department_abbreviation, data_date, *, cross_government=False):
+    """The one identity of a GMPP release, shared by the demo data and the importer:
+    who published it and its data date."""
+    publisher = "nista" if cross_government else department_abbreviation.lower()
+    return f"gmpp-{publisher}-{data_date.isoformat()}"
+
+
+def gmpp_release_source(
+    *,
+    department,
+    data_date,
+    file_name,
+    counter,
+    reason,
+    cross_government=False,
+    published_year=None,
+    overwrite=True,
+):
+    """The Source of a GMPP release. The demo data states its metadata (overwrite);
+    an import reuses a source that exists as it is, so it changes nothing there."""
+    key = gmpp_source_key(
+        department.abbreviation, data_date, cross_government=cross_government
+    )
+    existing = Source.objects.filter(key=key).first()
+    if existing is not None and not overwrite:
+        counter.add(_label(Source), "unchanged")
+        return existing
+    month = data_date.strftime("%B %Y")
+    if cross_government:
+        title = f"NISTA Major Projects annual report data, {month}"
+        publisher, source_department = NISTA, None
+    else:
+        title = f"{department.abbreviation} Government Major Projects Portfolio data, {month}"
+        publisher, source_department = department.name, department
+    if published_year is None:
+        # September snapshots were published the next summer, March ones that summer.
+        published_year = data_date.year + (1 if data_date.month >= 4 else 0)
+    return upsert(
+        Source,
+        lookup={"key": key},
+        values={
+            "kind": Source.Kind.GMPP_RELEASE,
+            "title": title,
+            "publisher": publisher,
+            "published_year": published_year,
+            "url": GMPP_COLLECTION,
+            "file_name": file_name,
+            "licence": OGL,
+            "department": source_department,
+        },
+        counter=counter,
+        reason=reason,
+    )

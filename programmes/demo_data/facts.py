@@ -6,8 +6,6 @@ import datetime
 from decimal import Decimal
 
 D = datetime.date
-OGL = "Open Government Licence v3.0"
-GMPP_COLLECTION = "https://www.gov.uk/government/collections/major-projects-data"
 
 DEPARTMENTS = [
     # (slug, name, abbreviation, aliases, predecessor slugs)

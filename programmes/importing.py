@@ -1,0 +1,543 @@
+"""Importing published GMPP files: every file read and checked first, then all of
+them written in one transaction, oldest data date first. Nothing is half-written:
+a problem anywhere means nothing is written at all."""
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from . import gmpp
+from .models import (
+    Department,
+    ImportedFile,
+    Narrative,
+    Programme,
+    Provenance,
+)
+from .services import (
+    ChangeCount,
+    GmppRecord,
+    apply_gmpp_record,
+    gmpp_release_source,
+    upsert,
+)
+
+CATEGORIES = {
+    gmpp.normalise_header(label): value
+    for value, label in Programme.Category.choices
+    if value
+}
+NARRATIVE_TOPICS = {
+    "description": Narrative.Topic.DESCRIPTION,
+    "rating_commentary": Narrative.Topic.RATING,
+    "schedule_narrative": Narrative.Topic.SCHEDULE,
+    "variance_narrative": Narrative.Topic.VARIANCE,
+    "whole_life_narrative": Narrative.Topic.WHOLE_LIFE,
+    "benefits_narrative": Narrative.Topic.BENEFITS,
+}
+MONEY_FIELDS = ("fy_baseline", "fy_forecast", "whole_life_cost", "benefits")
+
+
+@dataclass
+class Problem:
+    file: str
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self):
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        value = f": {self.value!r}" if self.value != "" else ""
+        return f"{where}{value}: {self.reason}"
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict
+    columns: dict  # field -> header as published
+    department_name: str
+
+
+@dataclass
+class ParsedFile:
+    name: str
+    data: bytes
+    sha256: str = ""
+    encoding: str = ""
+    data_date: datetime.date | None = None
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    columns: dict = field(default_factory=dict)
+
+    def money_totals(self):
+        """The exact sum of each money column as read, in pounds, and how many rows
+        gave a figure."""
+        totals = {}
+        for name in MONEY_FIELDS:
+            amounts = [
+                r.values[name].gbp
+                for r in self.rows
+                if r.values.get(name) and r.values[name].gbp is not None
+            ]
+            totals[name] = (sum(amounts, Decimal(0)), len(amounts))
+        return totals
+
+
+def parse_overrides(pairs):
+    """--map "Header text=field" pairs -> {normalised header: field}."""
+    overrides = {}
+    for pair in pairs or ():
+        header, sep, name = pair.rpartition("=")
+        name = name.strip()
+        if not sep or name not in gmpp.FIELDS:
+            raise ValueError(
+                f"--map {pair!r}: write it as 'Header text=field', the field one of "
+                + ", ".join(sorted(gmpp.FIELDS))
+            )
+        overrides[gmpp.normalise_header(header)] = name
+    return overrides
+
+
+def parse_file(name, data, *, data_date=None, overrides=None):
+    """Read and check one file; never writes. Problems name the file, row, column
+    and value; warnings say what was kept but is worth a look."""
+    parsed = ParsedFile(name=name, data=data, sha256=hashlib.sha256(data).hexdigest())
+    try:
+        rows = gmpp.read_table(name, data)
+        if not name.lower().endswith((".xlsx", ".xlsm")):
+            parsed.encoding = gmpp.decode(data)[1]
+    except gmpp.CellError as error:
+        parsed.problems.append(Problem(name, None, "", "", f"cannot be read: {error}"))
+        return parsed
+    header_index = gmpp._header_index(rows)
+    if header_index is None:
+        parsed.problems.append(
+            Problem(
+                name,
+                None,
+                "",
+                "",
+                "has no header row naming the project name and the department or GMPP ID",
+            )
+        )
+        return parsed
+    headers = [gmpp.cell_text(h) for h in rows[header_index]]
+    overrides = overrides or {}
+    by_index = {}
+    for index, header in enumerate(headers):
+        meaning = overrides.get(gmpp.normalise_header(header)) or gmpp.header_meaning(
+            header
+        )
+        if meaning is None:
+            if header.strip():
+                parsed.warnings.append(
+                    f"{name}: column {header!r} was not recognised and is ignored "
+                    "(name it with --map 'Header=field')"
+                )
+            continue
+        if meaning in parsed.columns:
+            parsed.warnings.append(
+                f"{name}: column {header!r} also looks like {gmpp.FIELDS[meaning]!r}; "
+                f"the first, {parsed.columns[meaning]!r}, is used"
+            )
+            continue
+        parsed.columns[meaning] = header
+        by_index[index] = meaning
+    for required in gmpp.REQUIRED:
+        if required not in parsed.columns:
+            parsed.problems.append(
+                Problem(
+                    name,
+                    header_index + 1,
+                    gmpp.FIELDS[required],
+                    "",
+                    "this column is missing",
+                )
+            )
+    parsed.data_date = _data_date(parsed, headers, data_date)
+    if parsed.problems:
+        return parsed
+    seen_ids = {}
+    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        cells = {
+            meaning: row[i] if i < len(row) else None for i, meaning in by_index.items()
+        }
+        if all(gmpp.cell_text(v).strip() == "" for v in cells.values()):
+            continue
+        parsed_row = _parse_row(parsed, offset, cells)
+        if parsed_row is None:
+            continue
+        gmpp_id = parsed_row.values["gmpp_id"]
+        if gmpp_id:
+            if gmpp_id in seen_ids:
+                parsed.problems.append(
+                    Problem(
+                        name,
+                        offset,
+                        parsed.columns["gmpp_id"],
+                        gmpp_id,
+                        f"appears again (first in row {seen_ids[gmpp_id]})",
+                    )
+                )
+            seen_ids[gmpp_id] = offset
+        parsed.rows.append(parsed_row)
+    if not parsed.rows and not parsed.problems:
+        parsed.problems.append(Problem(name, None, "", "", "has no project rows"))
+    return parsed
+
+
+def _data_date(parsed, headers, given):
+    if given is not None:
+        return given
+    from_name = gmpp.data_date_from_name(parsed.name)
+    from_headers = gmpp.data_date_from_headers(headers)
+    if from_name and from_headers and from_name != from_headers:
+        parsed.problems.append(
+            Problem(
+                parsed.name,
+                None,
+                "",
+                "",
+                f"its name says the data are as at {from_name:%d %B %Y} but its headers say "
+                f"{from_headers:%d %B %Y}; say which with --data-date",
+            )
+        )
+        return None
+    found = from_name or from_headers
+    if found is None:
+        parsed.problems.append(
+            Problem(
+                parsed.name,
+                None,
+                "",
+                "",
+                "its data date cannot be told from its name or headers; give it with "
+                "--data-date YYYY-MM-DD",
+            )
+        )
+    return found
+
+
+def _parse_row(parsed, number, cells):
+    values, problems = {}, []
+
+    def column(name):
+        return parsed.columns.get(name, gmpp.FIELDS[name])
+
+    def read(name, parser):
+        raw = cells.get(name)
+        try:
+            return parser(raw)
+        except gmpp.CellError as error:
+            problems.append(
+                Problem(
+                    parsed.name, number, column(name), gmpp.cell_text(raw), str(error)
+                )
+            )
+            return None
+
+    text = {name: gmpp.clean(gmpp.cell_text(raw)) for name, raw in cells.items()}
+    values["name"] = text.get("name", "")
+    values["gmpp_id"] = text.get("gmpp_id", "")
+    department = text.get("department", "")
+    if not values["name"]:
+        problems.append(
+            Problem(
+                parsed.name, number, column("name"), "", "the project name is empty"
+            )
+        )
+    if not department:
+        problems.append(
+            Problem(
+                parsed.name, number, column("department"), "", "the department is empty"
+            )
+        )
+    for name in MONEY_FIELDS:
+        values[name] = read(name, lambda raw: gmpp.parse_millions(gmpp.cell_text(raw)))
+    values["fy_variance"] = None
+    if "fy_variance" in cells:
+        try:
+            values["fy_variance"] = gmpp.parse_percentage(
+                gmpp.cell_text(cells["fy_variance"])
+            )
+        except gmpp.CellError as error:
+            parsed.warnings.append(
+                f"{Problem(parsed.name, number, column('fy_variance'), text['fy_variance'], str(error))}; the published variance is left out (ours is computed from the figures)"
+            )
+    for name in ("start_date", "end_date"):
+        values[name] = read(
+            name,
+            lambda raw: gmpp.excel_date(raw) or gmpp.parse_date(gmpp.cell_text(raw)),
+        )
+    if (
+        values["start_date"]
+        and values["end_date"]
+        and values["end_date"] < values["start_date"]
+    ):
+        problems.append(
+            Problem(
+                parsed.name,
+                number,
+                column("end_date"),
+                text.get("end_date", ""),
+                f"is before the start date {values['start_date']:%d %B %Y}",
+            )
+        )
+    for name in ("ipa_rating", "sro_rating"):
+        values[name] = None
+        if parsed.data_date and name in cells:
+            rating = gmpp.parse_rating(text[name], data_date=parsed.data_date)
+            if (
+                rating
+                and rating[0] == gmpp.Rating.NOT_SET
+                and gmpp.normalise_header(text[name]) not in {"not set", "notset"}
+            ):
+                parsed.warnings.append(
+                    f"{parsed.name}, row {number}, column {column(name)!r}: {text[name][:80]!r} is not a rating; "
+                    "kept as published with the rating Not set"
+                )
+            values[name] = rating
+    category = text.get("category", "")
+    values["category"] = CATEGORIES.get(gmpp.normalise_header(category), "")
+    if category and not values["category"]:
+        parsed.warnings.append(
+            f"{parsed.name}, row {number}: category {category!r} is not one we know; left blank"
+        )
+    values["narratives"] = {
+        NARRATIVE_TOPICS[name]: text[name]
+        for name in NARRATIVE_TOPICS
+        if text.get(name)
+    }
+    if problems:
+        parsed.problems.extend(problems)
+        return None
+    return ParsedRow(
+        number=number, values=values, columns=parsed.columns, department_name=department
+    )
+
+
+@dataclass
+class ImportResult:
+    files: list
+    problems: list
+    warnings: list
+    counter: ChangeCount
+    dry_run: bool
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def _resolve_departments(files, problems, warnings, allowed, create):
+    """Department names in the files -> Department rows, through the aliases."""
+    resolved = {}
+    for parsed in files:
+        for row in parsed.rows:
+            key = row.department_name.strip().lower()
+            if key in resolved:
+                continue
+            matches = list(Department.objects.matching_name(row.department_name))
+            if len(matches) > 1:
+                problems.append(
+                    Problem(
+                        parsed.name,
+                        row.number,
+                        parsed.columns["department"],
+                        row.department_name,
+                        "names more than one department ("
+                        + ", ".join(d.abbreviation for d in matches)
+                        + "); add an alias to the right one",
+                    )
+                )
+                resolved[key] = None
+            elif matches:
+                resolved[key] = matches[0]
+            elif create:
+                resolved[key] = "new"
+                warnings.append(
+                    f"Department {row.department_name!r} is new: it will be created; check its full name in the admin"
+                )
+            else:
+                problems.append(
+                    Problem(
+                        parsed.name,
+                        row.number,
+                        parsed.columns["department"],
+                        row.department_name,
+                        "is not a known department or alias",
+                    )
+                )
+                resolved[key] = None
+            department = resolved[key]
+            if allowed is not None and (
+                department == "new" or (department and department not in allowed)
+            ):
+                problems.append(
+                    Problem(
+                        parsed.name,
+                        row.number,
+                        parsed.columns["department"],
+                        row.department_name,
+                        "is not one of the departments you may edit",
+                    )
+                )
+    return resolved
+
+
+def _department(resolved, name, counter, reason):
+    department = resolved[name.strip().lower()]
+    if department == "new":
+        from .services import unique_slug
+
+        abbreviation = name.strip()[:20]
+        department = upsert(
+            Department,
+            lookup={"abbreviation": abbreviation},
+            values={"name": name.strip(), "slug": unique_slug(Department, name, 80)},
+            counter=counter,
+            reason=reason,
+        )
+        resolved[name.strip().lower()] = department
+    return department
+
+
+def import_files(
+    files,
+    *,
+    dry_run=False,
+    user=None,
+    data_date=None,
+    overrides=None,
+    allowed_departments=None,
+    create_departments=True,
+):
+    """files: [(name, bytes)]. Reads and checks all, then writes all in one
+    transaction (none at all on any problem, or with dry_run)."""
+    parsed_files = [
+        parse_file(name, data, data_date=data_date, overrides=overrides)
+        for name, data in files
+    ]
+    problems = [p for f in parsed_files for p in f.problems]
+    warnings = [w for f in parsed_files for w in f.warnings]
+    counter = ChangeCount()
+    result = ImportResult(
+        files=parsed_files,
+        problems=problems,
+        warnings=warnings,
+        counter=counter,
+        dry_run=dry_run,
+    )
+    if problems:
+        return result
+    resolved = _resolve_departments(
+        parsed_files, problems, warnings, allowed_departments, create_departments
+    )
+    if problems:
+        return result
+    with transaction.atomic():
+        for parsed in sorted(parsed_files, key=lambda f: f.data_date):
+            _write_file(parsed, resolved, counter, user)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            result.written = True
+    return result
+
+
+def _write_file(parsed, resolved, counter, user):
+    reason = f"Import {parsed.sha256[:12]} ({parsed.name})"
+    departments = {
+        _department(resolved, row.department_name, counter, reason)
+        for row in parsed.rows
+    }
+    cross_government = len(departments) > 1
+    any_department = sorted(departments, key=lambda d: d.abbreviation)[0]
+    source = gmpp_release_source(
+        department=any_department,
+        data_date=parsed.data_date,
+        file_name=parsed.name,
+        cross_government=cross_government,
+        counter=counter,
+        reason=reason,
+        overwrite=False,
+    )
+    imported, created = ImportedFile.objects.get_or_create(
+        sha256=parsed.sha256,
+        defaults={
+            "name": parsed.name,
+            "content": parsed.data,
+            "size": len(parsed.data),
+            "encoding": parsed.encoding,
+            "data_date": parsed.data_date,
+            "source": source,
+            "imported_by": user,
+        },
+    )
+    counter.add("imported files", "created" if created else "unchanged")
+    for row in parsed.rows:
+        values = row.values
+        record = GmppRecord(
+            name=values["name"],
+            department=_department(resolved, row.department_name, counter, reason),
+            data_date=parsed.data_date,
+            gmpp_id=values["gmpp_id"],
+            category=values["category"],
+            ipa_rating=values["ipa_rating"],
+            sro_rating=values["sro_rating"],
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            fy_baseline=values["fy_baseline"],
+            fy_forecast=values["fy_forecast"],
+            fy_variance_pct=values["fy_variance"],
+            whole_life_cost=values["whole_life_cost"],
+            benefits=values["benefits"],
+            real_prices=False,
+        )
+        programme, stored = apply_gmpp_record(
+            record, source=source, counter=counter, reason=reason
+        )
+        for topic, text in values["narratives"].items():
+            stored[f"narrative:{topic}"] = upsert(
+                Narrative,
+                lookup={
+                    "programme": programme,
+                    "data_date": parsed.data_date,
+                    "topic": topic,
+                },
+                values={"text": text, "source": source},
+                counter=counter,
+                reason=reason,
+            )
+        for key, obj in stored.items():
+            column = _column_for(key, row.columns)
+            Provenance.objects.get_or_create(
+                imported_file=imported,
+                model_label=obj._meta.label,
+                object_id=obj.pk,
+                column=column,
+                defaults={"row": row.number},
+            )
+
+
+def _column_for(key, columns):
+    if key.startswith("narrative:"):
+        topic = key.split(":", 1)[1]
+        field_name = next(f for f, t in NARRATIVE_TOPICS.items() if t == topic)
+        return columns.get(field_name, "")
+    if key == "dates":
+        return " / ".join(
+            c for c in (columns.get("start_date"), columns.get("end_date")) if c
+        )
+    return columns.get(key, "")

@@ -34,6 +34,16 @@ EDIT = [
 ROLES = {
     "civil-servant": (CIVIL_SERVANTS, VIEW),
     "auditor": (AUDITORS, [*VIEW, EXPORT, CHANGE_LOG]),
-    "programme-admin": (PROGRAMME_ADMINS, [*VIEW, *EDIT]),
+    "programme-admin": (
+        PROGRAMME_ADMINS,
+        [
+            *VIEW,
+            *EDIT,
+            # from migration 0004: upload GMPP files, see and undo their imports
+            "programmes.add_importedfile",
+            "programmes.view_importedfile",
+            "programmes.change_importedfile",
+        ],
+    ),
 }
 STAFF_ROLES = {"programme-admin"}

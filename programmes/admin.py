@@ -20,6 +20,7 @@ from .models import (
     DisruptionImpact,
     Fact,
     FinancialFigure,
+    ImportedFile,
     Milestone,
     Programme,
     ScheduleSnapshot,
@@ -530,3 +531,180 @@ class ScheduleSnapshotAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     autocomplete_fields = ["programme", "source"]
     list_select_related = ["programme"]
     search_fields = ["programme__name"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="GMPP files (CSV or XLSX)",
+        help_text="One or more departmental releases; all are checked before any is written.",
+    )
+    data_date = forms.DateField(
+        required=False,
+        label="Data date",
+        help_text="Only if the file names and headers do not say (YYYY-MM-DD).",
+    )
+    column_map = forms.CharField(
+        required=False,
+        label="Columns to read as",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="One per line, as Header text=field, for a column the importer did not recognise.",
+    )
+    dry_run = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Check only (dry run): show what would change, write nothing",
+    )
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError(f"{upload.name} is larger than 20 MB.")
+            if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+                raise forms.ValidationError(f"{upload.name} is not a CSV or XLSX file.")
+        return files
+
+    def clean_column_map(self):
+        from .importing import parse_overrides
+
+        lines = [
+            line
+            for line in self.cleaned_data["column_map"].splitlines()
+            if line.strip()
+        ]
+        try:
+            return parse_overrides(lines)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+@admin.register(ImportedFile)
+class ImportedFileAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "data_date",
+        "imported_by",
+        "imported_at",
+        "size",
+        "short_sha",
+        "undone_at",
+    ]
+    readonly_fields = [
+        "name",
+        "sha256",
+        "size",
+        "encoding",
+        "data_date",
+        "source",
+        "imported_by",
+        "imported_at",
+        "undone_at",
+    ]
+    exclude = ["content", "summary"]
+    actions = ["undo_selected"]
+    change_list_template = "admin/programmes/importedfile/change_list.html"
+
+    @admin.display(description="SHA-256")
+    def short_sha(self, obj):
+        return obj.sha256[:12]
+
+    def has_add_permission(self, request):
+        return False  # files arrive through the upload page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # undo an import instead; the file stays as evidence
+
+    def get_urls(self):
+        return [
+            path(
+                "upload/",
+                self.admin_site.admin_view(self.upload_view),
+                name="programmes_importedfile_upload",
+            ),
+            *super().get_urls(),
+        ]
+
+    def upload_view(self, request):
+        from .importing import import_files
+
+        if not request.user.has_perm("programmes.add_importedfile"):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            files = [
+                (upload.name, upload.read()) for upload in form.cleaned_data["files"]
+            ]
+            superuser = request.user.is_superuser
+            result = import_files(
+                files,
+                dry_run=form.cleaned_data["dry_run"],
+                user=request.user,
+                data_date=form.cleaned_data["data_date"],
+                overrides=form.cleaned_data["column_map"],
+                allowed_departments=None
+                if superuser
+                else set(request.user.departments.all()),
+                create_departments=superuser,
+            )
+            if result.ok and result.written:
+                self.message_user(
+                    request,
+                    f"Imported: {result.counter.changes} rows created or changed.",
+                    messages.SUCCESS,
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Upload GMPP files",
+            "form": form,
+            "result": result,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/programmes/importedfile/upload.html", context
+        )
+
+    @admin.action(description="Undo the selected imports (every change they made)")
+    def undo_selected(self, request, queryset):
+        from .importing import UndoRefused, undo_import
+
+        for imported in queryset:
+            if not (
+                request.user.is_superuser or imported.imported_by_id == request.user.pk
+            ):
+                self.message_user(
+                    request,
+                    f"{imported.name}: only its importer or a superuser can undo it.",
+                    messages.ERROR,
+                )
+                continue
+            try:
+                count = undo_import(imported, user=request.user)
+            except UndoRefused as error:
+                self.message_user(
+                    request, f"{imported.name}: not undone. {error}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{imported.name}: undone ({count} changes reversed).",
+                    messages.SUCCESS,
+                )

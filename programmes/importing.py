@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import gmpp
 from .models import (
@@ -485,6 +486,9 @@ def _write_file(parsed, resolved, counter, user):
             "imported_by": user,
         },
     )
+    if not created and imported.undone_at is not None:
+        imported.undone_at = None
+        imported.save(update_fields=["undone_at"])
     counter.add("imported files", "created" if created else "unchanged")
     for row in parsed.rows:
         values = row.values
@@ -541,3 +545,82 @@ def _column_for(key, columns):
             c for c in (columns.get("start_date"), columns.get("end_date")) if c
         )
     return columns.get(key, "")
+
+
+class UndoRefused(Exception):
+    pass
+
+
+def _tracked_models():
+    from .models import (
+        DeliveryConfidenceAssessment,
+        Department,
+        FinancialFigure,
+        ScheduleSnapshot,
+    )
+
+    return [
+        Programme,
+        FinancialFigure,
+        DeliveryConfidenceAssessment,
+        ScheduleSnapshot,
+        Narrative,
+        Department,
+    ]
+
+
+@transaction.atomic
+def undo_import(imported_file, *, user=None):
+    """Undo one import whole: rows it added are deleted, rows it changed get their
+    earlier values back; the history records the undo. Refused if anything it
+    touched has changed since."""
+    if imported_file.undone_at is not None:
+        raise UndoRefused(
+            f"{imported_file.name} was already undone on {imported_file.undone_at:%d %B %Y}."
+        )
+    reason = imported_file.change_reason
+    records = []
+    for model in _tracked_models():
+        mine = list(model.history.filter(history_change_reason__startswith=reason))
+        touched = {r.id for r in mine}
+        if not touched:
+            continue
+        first = min(r.history_date for r in mine)
+        later = (
+            model.history.filter(id__in=touched, history_date__gt=first)
+            .exclude(history_change_reason__startswith=reason)
+            .first()
+        )
+        if later is not None:
+            raise UndoRefused(
+                f"{model._meta.verbose_name} #{later.id} was changed after this import "
+                f"({later.history_date:%d %B %Y %H:%M}, {later.history_change_reason or 'no reason'}); "
+                "undo that first."
+            )
+        records.extend((model, r) for r in mine)
+    undo_reason = f"Undo of {reason}"
+    for model, record in sorted(
+        records, key=lambda mr: mr[1].history_date, reverse=True
+    ):
+        current = model.objects.filter(pk=record.id).first()
+        if record.history_type == "+" and current is not None:
+            current._change_reason = undo_reason
+            if user is not None:
+                current._history_user = user
+            try:
+                current.delete()
+            except Exception as error:  # ProtectedError: newer data rests on it
+                raise UndoRefused(f"{current} cannot be deleted: {error}") from None
+        elif record.history_type == "~" and current is not None:
+            previous = record.prev_record
+            for f in model._meta.concrete_fields:
+                if not f.primary_key:
+                    setattr(current, f.attname, getattr(previous, f.attname))
+            current._change_reason = undo_reason
+            if user is not None:
+                current._history_user = user
+            current.save()
+    imported_file.provenance.all().delete()
+    imported_file.undone_at = timezone.now()
+    imported_file.save(update_fields=["undone_at"])
+    return len(records)

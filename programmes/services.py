@@ -93,7 +93,9 @@ def record_figure(
     if not newer_exists:
         for older in siblings.filter(is_current=True):
             older.is_current = False
-            older._change_reason = f"Replaced by the figure as at {data_date:%d %B %Y}"
+            older._change_reason = (
+                f"{reason}: replaced by the figure as at {data_date:%d %B %Y}"
+            )
             older.save()
             counter.add(_label(FinancialFigure), "changed")
     values = {

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import api_token
+
 from .forms import SignInForm
 
 admin.site.site_header = "Transform Tracker administration"
@@ -18,6 +20,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("programmes.api_urls")),
+    path("api-token/", api_token, name="api-token"),
     path("", include("transform_tracker.pages")),
     path("", include("programmes.urls")),
 ]

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tables2",
     "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "accounts",
     "programmes",
 ]
@@ -63,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "transform_tracker.middleware.LoginRequiredExceptApiMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,3 +154,37 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 SERVICE_NAME = "Transform Tracker"
+
+# The API answers anonymous requests with 401 and a JSON body, never a redirect to
+# the sign-in page; scripts use a per-user token, browsers their session.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["programmes.api_permissions.CanReadRegister"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Transform Tracker open data API",
+    "DESCRIPTION": (
+        "Read-only access to the programme register: departments, programmes and their "
+        "yearly money, benefits, milestones, delivery confidence and disruptions. Money "
+        "is exact decimal strings in pounds. Authenticate with 'Authorization: Token <key>'."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeCategoryEnum": "programmes.models.Programme.Category",
+        "BenefitCategoryEnum": "programmes.models.Benefit.Category",
+        "ProgrammeStatusEnum": "programmes.models.Programme.Status",
+        "MilestoneStatusEnum": "programmes.models.Milestone.Status",
+    },
+}

@@ -1,0 +1,280 @@
+"""The read-only open data API (Django REST framework, OpenAPI by drf-spectacular)."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, viewsets
+
+from .filters import ProgrammeFilter
+from .models import (
+    Benefit,
+    DeliveryConfidenceAssessment,
+    Department,
+    DisruptionImpact,
+    FinancialFigure,
+    Milestone,
+    Programme,
+    Source,
+)
+from .periods import financial_year_label
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "allow_null": True, "read_only": True}
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "key",
+            "kind",
+            "title",
+            "publisher",
+            "published_year",
+            "url",
+            "file_name",
+            "licence",
+            "is_synthetic",
+        ]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="alias"
+    )
+    predecessors = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+    successors = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+    programme_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "slug",
+            "name",
+            "abbreviation",
+            "aliases",
+            "predecessors",
+            "successors",
+            "programme_count",
+            "is_synthetic",
+        ]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    id = serializers.SlugField(
+        source="slug", read_only=True, help_text="The programme's stable identifier."
+    )
+    department = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    latest_rating = serializers.CharField(read_only=True, allow_null=True)
+    latest_rating_date = serializers.DateField(read_only=True, allow_null=True)
+    rating_since = serializers.DateField(read_only=True, allow_null=True)
+    whole_life_cost_gbp = serializers.DecimalField(**MONEY)
+    benefits_gbp = serializers.DecimalField(**MONEY)
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:programme-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "url",
+            "gmpp_id",
+            "name",
+            "department",
+            "department_name",
+            "category",
+            "status",
+            "latest_rating",
+            "latest_rating_date",
+            "rating_since",
+            "whole_life_cost_gbp",
+            "benefits_gbp",
+            "baseline_start_date",
+            "baseline_end_date",
+            "latest_start_date",
+            "latest_end_date",
+            "is_synthetic",
+        ]
+
+
+class FigureSerializer(serializers.ModelSerializer):
+    financial_year = serializers.SerializerMethodField()
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+    benefit = serializers.SlugRelatedField(read_only=True, slug_field="title")
+
+    class Meta:
+        model = FinancialFigure
+        fields = [
+            "measure",
+            "kind",
+            "period",
+            "financial_year",
+            "data_date",
+            "amount_gbp",
+            "withheld_text",
+            "benefit",
+            "price_basis",
+            "price_base_year",
+            "published_variance_pct",
+            "is_current",
+            "source",
+            "is_synthetic",
+        ]
+
+    def get_financial_year(self, figure) -> str | None:
+        return financial_year_label(figure.financial_year) or None
+
+
+class BenefitSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "title",
+            "category",
+            "is_disbenefit",
+            "description",
+            "source",
+            "is_synthetic",
+        ]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+    slip_days = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "title",
+            "baseline_date",
+            "forecast_date",
+            "actual_date",
+            "status",
+            "slip_days",
+            "note",
+            "source",
+            "is_synthetic",
+        ]
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+
+    class Meta:
+        model = DeliveryConfidenceAssessment
+        fields = [
+            "data_date",
+            "assessor",
+            "rating",
+            "scale",
+            "raw_text",
+            "source",
+            "is_synthetic",
+        ]
+
+
+class ImpactSerializer(serializers.ModelSerializer):
+    disruption = serializers.SlugRelatedField(read_only=True, slug_field="slug")
+    disruption_name = serializers.CharField(source="disruption.name", read_only=True)
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+
+    class Meta:
+        model = DisruptionImpact
+        fields = [
+            "disruption",
+            "disruption_name",
+            "cost_impact_gbp",
+            "schedule_impact_days",
+            "note",
+            "source",
+            "is_synthetic",
+        ]
+
+
+class ProgrammeDetailSerializer(ProgrammeSerializer):
+    figures = FigureSerializer(many=True, read_only=True)
+    benefits = BenefitSerializer(many=True, read_only=True)
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    assessments = AssessmentSerializer(many=True, read_only=True)
+    disruption_impacts = ImpactSerializer(many=True, read_only=True)
+
+    class Meta(ProgrammeSerializer.Meta):
+        fields = [
+            *ProgrammeSerializer.Meta.fields,
+            "description",
+            "senior_responsible_owner",
+            "figures",
+            "benefits",
+            "milestones",
+            "assessments",
+            "disruption_impacts",
+        ]
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    """UK government departments, with their aliases and machinery-of-government links."""
+
+    serializer_class = DepartmentSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (
+            Department.objects.with_portfolio_totals()
+            .prefetch_related("aliases", "predecessors", "successors")
+            .order_by("name")
+        )
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programmes, filterable like the programmes page: department (slug), rating,
+    category, status and q (free text). A programme's page has all its figures."""
+
+    lookup_field = "slug"
+    filterset_class = ProgrammeFilter
+
+    def get_queryset(self):
+        queryset = Programme.objects.with_dashboard_columns().order_by("name")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "figures",
+                    FinancialFigure.objects.select_related(
+                        "source", "benefit"
+                    ).order_by(
+                        "measure", "period", "financial_year", "kind", "data_date"
+                    ),
+                ),
+                Prefetch("benefits", Benefit.objects.select_related("source")),
+                Prefetch("milestones", Milestone.objects.select_related("source")),
+                Prefetch(
+                    "assessments",
+                    DeliveryConfidenceAssessment.objects.select_related(
+                        "source"
+                    ).order_by("data_date", "assessor"),
+                ),
+                Prefetch(
+                    "disruption_impacts",
+                    DisruptionImpact.objects.select_related("disruption", "source"),
+                ),
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        return (
+            ProgrammeDetailSerializer
+            if self.action == "retrieve"
+            else ProgrammeSerializer
+        )
+
+    def get_object(self):
+        # The stable slug is the identifier; a numeric database id works too.
+        value = self.kwargs["slug"]
+        queryset = self.filter_queryset(self.get_queryset())
+        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        return get_object_or_404(queryset, **lookup)

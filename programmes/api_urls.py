@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from .api import DepartmentViewSet, ProgrammeViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,261 @@
+"""`make bench`: server time and queries of the main pages at 100, 1,000 and 5,000
+programmes, beside the plain SQL that computes the same numbers; the CSV export
+against PostgreSQL's COPY; export memory; page weight. Prints numbers, judges
+nothing (the targets are in the README)."""
+
+import gzip
+import io
+import statistics
+import time
+import tracemalloc
+
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test import Client
+
+from accounts.services import create_user_with_role
+
+from .models import Department, FinancialFigure
+from .synthetic import generate_portfolio
+
+T = "programmes_financialfigure"
+P = "programmes_programme"
+A = "programmes_deliveryconfidenceassessment"
+D = "programmes_department"
+
+LATEST_RATING = f"""
+    SELECT programme_id, rating FROM (
+        SELECT programme_id, rating,
+               ROW_NUMBER() OVER (PARTITION BY programme_id ORDER BY data_date DESC, assessor) AS n
+        FROM {A}) ranked WHERE n = 1"""
+WHOLE_LIFE = f"""
+    SELECT programme_id, measure, amount_gbp FROM {T}
+    WHERE is_current AND kind = 'baseline' AND period = 'whole_life' AND benefit_id IS NULL"""
+BUDGET_ROWS = f"""
+    SELECT d.name, p.name, f.programme_id, f.financial_year,
+           SUM(CASE WHEN f.kind = 'baseline' THEN f.amount_gbp END),
+           SUM(CASE WHEN f.kind = 'forecast' THEN f.amount_gbp END),
+           SUM(CASE WHEN f.kind = 'actual' THEN f.amount_gbp END),
+           MAX(f.data_date), wl.amount_gbp, wb.amount_gbp
+    FROM {T} f JOIN {P} p ON p.id = f.programme_id JOIN {D} d ON d.id = p.department_id
+    LEFT JOIN ({WHOLE_LIFE}) wl ON wl.programme_id = f.programme_id AND wl.measure = 'cost'
+    LEFT JOIN ({WHOLE_LIFE}) wb ON wb.programme_id = f.programme_id AND wb.measure = 'benefit'
+    WHERE f.is_current AND f.measure = 'cost' AND f.period = 'year'
+    GROUP BY d.name, p.name, f.programme_id, f.financial_year, wl.amount_gbp, wb.amount_gbp
+    ORDER BY d.name, p.name, f.financial_year"""
+
+
+def plain_sql(department_id):
+    """For each page, the SQL a careful person would write for its numbers."""
+    return {
+        "/": [
+            f"SELECT COUNT(*) FROM {P}",
+            f"""SELECT measure, kind, SUM(amount_gbp), COUNT(DISTINCT programme_id) FROM {T}
+                WHERE is_current AND period IN ('whole_life', 'to_date') GROUP BY measure, kind""",
+            f"SELECT rating, COUNT(*) FROM ({LATEST_RATING}) r GROUP BY rating",
+            f"""SELECT p.department_id, w.measure, SUM(w.amount_gbp), COUNT(*)
+                FROM ({WHOLE_LIFE}) w JOIN {P} p ON p.id = w.programme_id GROUP BY p.department_id, w.measure""",
+            f"""SELECT p.name, r.rating, wl.amount_gbp FROM {P} p
+                LEFT JOIN ({LATEST_RATING}) r ON r.programme_id = p.id
+                LEFT JOIN ({WHOLE_LIFE}) wl ON wl.programme_id = p.id AND wl.measure = 'cost'
+                ORDER BY p.name LIMIT 25""",
+        ],
+        "department": [
+            f"""SELECT f.financial_year, f.measure, f.kind, SUM(f.amount_gbp) FROM {T} f
+                JOIN {P} p ON p.id = f.programme_id WHERE p.department_id = {department_id}
+                AND f.is_current AND f.period = 'year' GROUP BY 1, 2, 3""",
+            f"""SELECT p.id, wl.amount_gbp, wb.amount_gbp, r.rating FROM {P} p
+                LEFT JOIN ({WHOLE_LIFE}) wl ON wl.programme_id = p.id AND wl.measure = 'cost'
+                LEFT JOIN ({WHOLE_LIFE}) wb ON wb.programme_id = p.id AND wb.measure = 'benefit'
+                LEFT JOIN ({LATEST_RATING}) r ON r.programme_id = p.id
+                WHERE p.department_id = {department_id}""",
+        ],
+        "programmes filtered": [
+            f"SELECT COUNT(*) FROM {P} WHERE department_id = {department_id}",
+            f"""SELECT p.name, r.rating, wl.amount_gbp, wb.amount_gbp FROM {P} p
+                LEFT JOIN ({LATEST_RATING}) r ON r.programme_id = p.id
+                LEFT JOIN ({WHOLE_LIFE}) wl ON wl.programme_id = p.id AND wl.measure = 'cost'
+                LEFT JOIN ({WHOLE_LIFE}) wb ON wb.programme_id = p.id AND wb.measure = 'benefit'
+                WHERE p.department_id = {department_id} ORDER BY p.name LIMIT 25""",
+        ],
+        "budget report": [
+            f"SELECT COUNT(*), SUM(b), SUM(f) FROM (SELECT programme_id, financial_year, "
+            f"SUM(CASE WHEN kind='baseline' THEN amount_gbp END) b, SUM(CASE WHEN kind='forecast' "
+            f"THEN amount_gbp END) f FROM {T} WHERE is_current AND measure='cost' AND period='year' "
+            f"GROUP BY programme_id, financial_year) t",
+            BUDGET_ROWS + " LIMIT 50",
+        ],
+        "CSV export (all rows)": [BUDGET_ROWS],
+        "XLSX export (all rows)": [BUDGET_ROWS],
+    }
+
+
+def _median_ms(action, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _consume(response):
+    if hasattr(response, "streaming_content"):
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        return size
+    return len(response.content)
+
+
+def _run_sql(statements):
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+
+def measure_pages(client, department, repeats, out):
+    urls = {
+        "/": "/",
+        "department": f"/departments/{department.slug}/",
+        "programmes filtered": f"/programmes/?department={department.slug}&rating=amber",
+        "budget report": "/reports/budget/",
+        "CSV export (all rows)": "/reports/budget/?_export=csv",
+        "XLSX export (all rows)": "/reports/budget/?_export=xlsx",
+    }
+    sql = plain_sql(department.pk)
+    rows = []
+    for name, url in urls.items():
+        warm = client.get(url)
+        if warm.status_code != 200:
+            raise RuntimeError(f"{url} answered {warm.status_code}, not 200.")
+        _consume(warm)
+        queries = []
+        with connection.execute_wrapper(
+            lambda execute, sql, params, many, context: (
+                queries.append(sql),
+                execute(sql, params, many, context),
+            )[1]
+        ):
+            _consume(client.get(url))
+        page_ms = _median_ms(lambda url=url: _consume(client.get(url)), repeats)
+        sql_ms = _median_ms(lambda name=name: _run_sql(sql[name]), repeats)
+        rows.append(
+            (
+                name,
+                page_ms,
+                len(queries),
+                sql_ms,
+                page_ms / sql_ms if sql_ms else float("nan"),
+            )
+        )
+    return rows
+
+
+def copy_comparison(client, repeats):
+    """Rows per second: our streamed CSV export against COPY ... TO STDOUT."""
+    rows = (
+        FinancialFigure.objects.filter(is_current=True, measure="cost", period="year")
+        .values("programme", "financial_year")
+        .distinct()
+        .count()
+    )
+    export_ms = _median_ms(
+        lambda: _consume(client.get("/reports/budget/?_export=csv")), repeats
+    )
+    result = {"rows": rows, "export_rows_per_s": rows / (export_ms / 1000)}
+    if connection.vendor == "postgresql":
+
+        def copy():
+            buffer = io.BytesIO()
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(
+                    f"COPY ({BUDGET_ROWS}) TO STDOUT WITH CSV HEADER", buffer
+                )
+
+        copy_ms = _median_ms(copy, repeats)
+        result["copy_rows_per_s"] = rows / (copy_ms / 1000)
+    return result
+
+
+def export_peak_memory(client, fmt):
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    _consume(client.get(f"/reports/budget/?_export={fmt}"))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def page_weight(client, department):
+    """Compressed bytes of HTML, CSS and JavaScript of the main pages."""
+    import re
+
+    weights = []
+    for url in [
+        "/",
+        f"/departments/{department.slug}/",
+        "/programmes/",
+        "/reports/budget/",
+    ]:
+        html = client.get(url).content
+        total = len(gzip.compress(html))
+        assets = set(re.findall(rb'(?:src|href)="/static/([^"]+\.(?:css|js))"', html))
+        for asset in assets:
+            path = finders.find(asset.decode())
+            with open(path, "rb") as handle:
+                total += len(gzip.compress(handle.read()))
+        weights.append((url, len(gzip.compress(html)), total))
+    return weights
+
+
+def run(*, sizes, repeats, memory_rows, write):
+    """Runs in whatever database the connection points at (the caller makes a fresh
+    test database)."""
+    create_user_with_role(
+        username="bench", role="auditor", password="a-bench-password-1"
+    )
+    client = Client(SERVER_NAME="localhost")
+    if not client.login(username="bench", password="a-bench-password-1"):
+        raise RuntimeError("The benchmark user could not sign in.")
+    have = 0
+    write(f"Database: {connection.vendor}; median of {repeats} requests; times in ms\n")
+    for size in sizes:
+        generate_portfolio(programmes=size - have, seed=size)
+        have = size
+        department = Department.objects.filter(is_synthetic=True).order_by("pk").first()
+        write(
+            f"\nN = {size:,} programmes ({FinancialFigure.objects.count():,} figures)\n"
+        )
+        write(
+            f"{'page':26} {'server ms':>10} {'queries':>8} {'plain SQL ms':>13} {'ratio':>7}\n"
+        )
+        for name, page_ms, queries, sql_ms, ratio in measure_pages(
+            client, department, repeats, write
+        ):
+            write(
+                f"{name:26} {page_ms:10.1f} {queries:8d} {sql_ms:13.1f} {ratio:7.1f}\n"
+            )
+        copy = copy_comparison(client, max(3, repeats // 2))
+        line = f"CSV export: {copy['rows']:,} rows at {copy['export_rows_per_s']:,.0f} rows/s"
+        if "copy_rows_per_s" in copy:
+            line += f"; COPY TO STDOUT {copy['copy_rows_per_s']:,.0f} rows/s ({copy['export_rows_per_s'] / copy['copy_rows_per_s']:.0%} of COPY's rate)"
+        write(line + "\n")
+    write("\nExport peak memory (Python allocations while streaming)\n")
+    for rows_wanted in memory_rows:
+        programmes_needed = rows_wanted // 10
+        if programmes_needed > have:
+            generate_portfolio(
+                programmes=programmes_needed - have, seed=programmes_needed
+            )
+            have = programmes_needed
+        for fmt in ("csv", "xlsx"):
+            peak = export_peak_memory(client, fmt)
+            write(
+                f"  {fmt.upper():4} {have * 10:>8,} rows: {peak / 1024 / 1024:6.1f} MiB\n"
+            )
+    write("\nPage weight (gzip): HTML alone, and HTML + CSS + JS\n")
+    department = Department.objects.filter(is_synthetic=True).order_by("pk").first()
+    for url, html, total in page_weight(client, department):
+        write(f"  {url:45} {html / 1024:7.1f} KB {total / 1024:8.1f} KB\n")

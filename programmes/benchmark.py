@@ -90,6 +90,20 @@ def plain_sql(department_id):
     }
 
 
+class QueryCounter:
+    """Counts the SQL statements run while it wraps execution."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __len__(self):
+        return self.count
+
+
 def _median_ms(action, repeats):
     times = []
     for _ in range(repeats):
@@ -131,13 +145,8 @@ def measure_pages(client, department, repeats, out):
         if warm.status_code != 200:
             raise RuntimeError(f"{url} answered {warm.status_code}, not 200.")
         _consume(warm)
-        queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, params, many, context: (
-                queries.append(sql),
-                execute(sql, params, many, context),
-            )[1]
-        ):
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
             _consume(client.get(url))
         page_ms = _median_ms(lambda url=url: _consume(client.get(url)), repeats)
         sql_ms = _median_ms(lambda name=name: _run_sql(sql[name]), repeats)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from .models import (
@@ -174,12 +174,12 @@ def budget_rows(
     return (
         rows.order_by()
         .values(
-            "programme",
-            "programme__name",
-            "programme__gmpp_id",
-            "programme__slug",
-            "programme__department__name",
-            "financial_year",
+            programme_ref=F("programme"),
+            programme_name=F("programme__name"),
+            gmpp_id=F("programme__gmpp_id"),
+            slug=F("programme__slug"),
+            department_name=F("programme__department__name"),
+            year=F("financial_year"),
         )
         .annotate(
             baseline_gbp=Sum("amount_gbp", filter=Q(kind="baseline")),
@@ -190,7 +190,7 @@ def budget_rows(
             whole_life_cost_gbp=_whole_life(figures, "cost"),
             benefits_gbp=_whole_life(figures, "benefit"),
         )
-        .order_by("programme__department__name", "programme__name", "financial_year")
+        .order_by("department_name", "programme_name", "year")
     )
 
 
@@ -219,11 +219,11 @@ class BudgetLine:
             return None if value is None else round_money(value)
 
         return cls(
-            programme=row["programme__name"],
-            gmpp_id=row["programme__gmpp_id"] or "",
-            slug=row["programme__slug"],
-            department=row["programme__department__name"],
-            financial_year=row["financial_year"],
+            programme=row["programme_name"],
+            gmpp_id=row["gmpp_id"] or "",
+            slug=row["slug"],
+            department=row["department_name"],
+            financial_year=row["year"],
             baseline_gbp=pounds("baseline_gbp"),
             forecast_gbp=pounds("forecast_gbp"),
             actual_gbp=pounds("actual_gbp"),
@@ -249,9 +249,9 @@ class BudgetLine:
 @dataclass
 class Totals:
     rows: int = 0
-    baseline_gbp: Decimal = Decimal("0")
-    forecast_gbp: Decimal = Decimal("0")
-    actual_gbp: Decimal = Decimal("0")
+    baseline_gbp: Decimal = Decimal("0.00")
+    forecast_gbp: Decimal = Decimal("0.00")
+    actual_gbp: Decimal = Decimal("0.00")
     baseline_reported: int = 0
     forecast_reported: int = 0
     actual_reported: int = 0
@@ -283,7 +283,7 @@ class Totals:
 def budget_totals(rows):
     """The totals of a budget_rows() queryset, summed by the database."""
     totals = rows.aggregate(
-        n=Count("programme"),
+        n=Count("programme_ref"),
         baseline=Sum("baseline_gbp"),
         forecast=Sum("forecast_gbp"),
         actual=Sum("actual_gbp"),
@@ -408,3 +408,36 @@ CHANGE_COLUMNS = [
     ("New value", "new_value", False),
     ("Reason", "reason", False),
 ]
+
+
+FORMULA_CHARS = "('=', '+', '-', '@', chr(9), chr(13))"
+
+
+def _safe_text(column):
+    """SQL that escapes a text column against formula injection, as safe_cell does."""
+    return (
+        f"CASE WHEN left({column}, 1) IN {FORMULA_CHARS} "
+        f"THEN chr(39) || {column} ELSE {column} END"
+    )
+
+
+def budget_copy_sql(rows):
+    """PostgreSQL: the budget rows as one SELECT for COPY ... TO STDOUT, in the
+    export's columns, with the variance computed and text escaped in SQL."""
+    from django.db import connection
+
+    inner, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        inner = cursor.mogrify(inner, params).decode()
+    year = "r.year"
+    return f"""
+        SELECT {_safe_text("r.department_name")}, {_safe_text("r.programme_name")},
+               {_safe_text("coalesce(r.gmpp_id, '')")},
+               {year} || '-' || lpad((({year} + 1) % 100)::text, 2, '0'),
+               round(r.baseline_gbp, 2), round(r.forecast_gbp, 2), round(r.actual_gbp, 2),
+               round(r.forecast_gbp - r.baseline_gbp, 2),
+               round((r.forecast_gbp - r.baseline_gbp) * 100 / nullif(r.baseline_gbp, 0), 2),
+               round(r.whole_life_cost_gbp, 2), round(r.benefits_gbp, 2),
+               r.data_date, r.withheld
+        FROM ({inner}) AS r
+    """

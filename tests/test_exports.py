@@ -93,3 +93,51 @@ def test_budget_page_queries_do_not_grow_with_rows(auditor_client):
 
 
 # = ["ChangeLogEntry", "datetime"]
+
+
+@pytest.mark.django_db
+def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
+    """On PostgreSQL the CSV comes from COPY; it must be the same file, to the cell,
+    as the row-by-row writer makes (which SQLite uses)."""
+    from django.db import connection
+
+    from programmes import exports
+    from programmes.reports import (
+        BUDGET_COLUMNS,
+        BudgetLine,
+        Totals,
+        budget_copy_sql,
+        budget_rows,
+        budget_totals,
+    )
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    make_portfolio(30)
+    programme = ProgrammeFactory(name="=cmd|' /C calc'!A0")
+    FigureFactory(programme=programme, kind="baseline", amount_gbp=Decimal("10.005"))
+    rows = budget_rows()
+
+    def report():
+        return exports.Report(
+            title="Budget report",
+            slug="budget-report",
+            columns=BUDGET_COLUMNS,
+            lines=lambda: (BudgetLine.from_row(r) for r in rows.iterator()),
+            header=lambda: [("Report", "Budget report")],
+            totals=Totals,
+        )
+
+    streamed = exports.csv_response(report(), filename="a", on_done=lambda n: None)
+    copied = exports.copy_csv_response(
+        report(),
+        copy_sql=budget_copy_sql(rows),
+        db_totals=lambda: budget_totals(rows),
+        filename="b",
+        on_done=lambda n: None,
+    )
+
+    python_rows = _csv(streamed)[1]
+    copy_rows = _csv(copied)[1]
+    assert copy_rows == python_rows
+    assert any(r["Programme"] == "'=cmd|' /C calc'!A0" for r in copy_rows)

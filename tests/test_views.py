@@ -282,3 +282,23 @@ def test_withheld_whole_life_cost_is_shown_as_withheld(admin_client, demo_data):
     page = admin_client.get("/programmes/hmcts-reform/").content.decode()
 
     assert "Withheld: “Exempt under Section 43”" in page
+
+
+@pytest.mark.django_db
+def test_sign_in_is_throttled_and_an_admin_can_unlock(client, superuser):
+    from axes.models import AccessAttempt
+
+    for _ in range(5):
+        client.post("/sign-in/", {"username": "admin-tester", "password": "wrong"})
+
+    locked = client.post(
+        "/sign-in/", {"username": "admin-tester", "password": "a-test-password-1"}
+    )
+
+    assert locked.status_code == 429
+    assert "Too many attempts to sign in" in locked.content.decode()
+    AccessAttempt.objects.all().delete()  # what "unlock" in the admin does
+    unlocked = client.post(
+        "/sign-in/", {"username": "admin-tester", "password": "a-test-password-1"}
+    )
+    assert unlocked.status_code == 302

@@ -4,13 +4,17 @@ from django.urls import include, path
 
 from accounts.views import api_token
 
+from .errors import healthz
 from .forms import SignInForm
 
 admin.site.site_header = "Transform Tracker administration"
 admin.site.site_title = "Transform Tracker admin"
 admin.site.index_title = "Programme register"
 
+handler500 = "transform_tracker.errors.server_error"
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

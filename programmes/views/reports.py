@@ -2,6 +2,7 @@
 for every export."""
 
 from django.contrib.auth.decorators import permission_required
+from django.db import connection
 from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from ..reports import (
     BudgetReportForm,
     ChangeLogForm,
     Totals,
+    budget_copy_sql,
     budget_rows,
     budget_totals,
     change_log,
@@ -40,7 +42,7 @@ BUDGET_NOTES = [
 ]
 
 
-def _export(request, report, *, name, form, export_format):
+def _export(request, report, *, name, form, export_format, copy=None):
     if not request.user.has_perm(EXPORT_PERMISSION):
         return render(
             request,
@@ -60,7 +62,21 @@ def _export(request, report, *, name, form, export_format):
         )
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    return FORMATS[export_format](report, filename=f"{name}-{stamp}", on_done=log)
+    filename = f"{name}-{stamp}"
+    if (
+        copy is not None
+        and export_format == "csv"
+        and connection.vendor == "postgresql"
+    ):
+        copy_sql, db_totals = copy
+        return exports.copy_csv_response(
+            report,
+            copy_sql=copy_sql,
+            db_totals=db_totals,
+            filename=filename,
+            on_done=log,
+        )
+    return FORMATS[export_format](report, filename=filename, on_done=log)
 
 
 def _header(request, title, form, data_date):
@@ -117,18 +133,22 @@ def budget_report(request):
             totals=Totals,
             notes=BUDGET_NOTES,
         )
+        copy = None
+        if connection.vendor == "postgresql":
+            copy = (budget_copy_sql(rows), lambda: budget_totals(rows))
         return _export(
             request,
             report,
             name="budget-report",
             form=form,
             export_format=export_format,
+            copy=copy,
         )
     table = totals = None
     if valid:
-        table = BudgetTable(BudgetRows(rows))
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
         totals = budget_totals(rows)
+        table = BudgetTable(BudgetRows(rows, totals.rows))
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "form": form,
         "table": table,
@@ -142,14 +162,15 @@ def budget_report(request):
 class BudgetRows:
     """A budget_rows() queryset that hands django-tables2 BudgetLines, page by page."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, count):
         self.rows = rows
+        self._count = count  # from the totals query: the grouping runs once for both
 
     def __len__(self):
-        return self.rows.count()
+        return self._count
 
     def count(self):
-        return self.rows.count()
+        return self._count
 
     def __getitem__(self, item):
         if isinstance(item, slice):

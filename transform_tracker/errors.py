@@ -3,7 +3,10 @@
 import sys
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+
+# django.db.Error covers DatabaseError and InterfaceError ("connection already closed").
+from django.db import Error as DatabaseError
+from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -14,11 +17,24 @@ def _page(template, status):
     return HttpResponse(render_to_string(template), status=status)
 
 
+def _caused_by_database(error):
+    """Whether a database error is the exception or lies behind it (the session
+    store, for one, fails with an AttributeError while handling it)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, DatabaseError):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request):
     """500, or 503 when the database is away: the page says to try again, and the
     next request reconnects by itself (Django drops the unusable connection)."""
-    error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError):
+    if _caused_by_database(sys.exc_info()[1]):
+        # Drop the broken connection now; the next request opens a fresh one.
+        connection.close()
         response = _page("503.html", 503)
         response["Retry-After"] = "30"
         return response
@@ -35,5 +51,20 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         connection.close()
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable"}, status=503
+        )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before any other middleware, so no session or sign-in (which
+    need the database) stands between the check and its answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -25,6 +25,7 @@ from .models import (
     Programme,
     ScheduleSnapshot,
     Source,
+    StaleEdit,
 )
 from .money import format_gbp
 
@@ -35,7 +36,33 @@ REASON_HELP = (
 
 
 class ReasonForm(forms.ModelForm):
-    """A model form that asks why, whenever an existing row is saved."""
+    """A model form that asks why, whenever an existing row is saved, and carries
+    the version the editor started from (optimistic locking)."""
+
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean_expected_version(self):
+        expected = self.cleaned_data.get("expected_version")
+        model = type(self.instance)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            current = (
+                model.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if expected is None:
+                expected = current
+            elif current is not None and current != expected:
+                raise forms.ValidationError(
+                    "Someone else changed this record after you opened it. Your change "
+                    "was not saved: reload the page to see theirs, then make yours again."
+                )
+        return expected
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -59,7 +86,20 @@ class ReasonAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
-        super().save_model(request, obj, form, change)
+        expected = form.cleaned_data.get("expected_version")
+        if change and expected is not None and hasattr(obj, "save_checked"):
+            obj.save_checked(expected)
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that lost the race is refused whole (the admin's transaction rolls
+        # back) and explained, never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(request.path)
 
     def save_formset(self, request, form, formset, change):
         reason = form.cleaned_data.get("change_reason") or "Created"
@@ -294,7 +334,7 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
             },
         ),
         ("Source", {"fields": ["source", "is_synthetic"]}),
-        ("Why", {"fields": ["change_reason"]}),
+        ("Why", {"fields": ["change_reason", "expected_version"]}),
     ]
     object_history_template = "admin/programmes/programme/object_history.html"
 

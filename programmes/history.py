@@ -7,7 +7,14 @@ from simple_history.signals import post_create_historical_record
 
 from .models import ChangeLogEntry, DisruptionImpact, Programme
 
-SKIP_FIELDS = {"id", "history_id", "history_date", "history_user", "history_type"}
+SKIP_FIELDS = {
+    "id",
+    "history_id",
+    "history_date",
+    "history_user",
+    "history_type",
+    "version",
+}
 SUMMARY_LIMIT = 300
 
 

@@ -2,7 +2,7 @@
 and whether it is synthetic; withheld, not reported and zero are kept apart."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
@@ -14,7 +14,48 @@ from .periods import FIRST_YEAR, LAST_YEAR, financial_year_label
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Source(models.Model):
+class StaleEdit(Exception):
+    """Someone else saved the record after this edit began."""
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: each save bumps `version`; save_checked() refuses to
+    overwrite a version other than the one the editor started from."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def save_checked(self, expected_version):
+        """Save only if the row is still at `expected_version`; the row is locked
+        while checking (SELECT ... FOR UPDATE), so two saves cannot both pass."""
+        with transaction.atomic():
+            current = (
+                type(self)
+                .objects.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != expected_version:
+                raise StaleEdit(
+                    f"{self._meta.verbose_name.capitalize()} “{self}” was changed by someone "
+                    f"else after you opened it (it is now at version {current}, you began "
+                    f"from {expected_version}). Your change was not saved: look at theirs, "
+                    "then make yours again."
+                )
+            if current is not None:
+                self.version = current
+            self.save()
+
+
+class Source(VersionedModel):
     """A publication that figures come from. `key` is the one identity shared by the
     demo data and the importer, so loading both never duplicates a source."""
 
@@ -46,7 +87,7 @@ class Source(models.Model):
     )
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-published_year", "title"]
@@ -69,7 +110,7 @@ class Source(models.Model):
         return f"{self.title} ({self.publisher}, {self.published_year})"
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """A department. The slug never changes when the name does; former names and
     abbreviations live in DepartmentAlias, and machinery-of-government changes in
     `predecessors` (a former department may have several successors)."""
@@ -83,7 +124,7 @@ class Department(models.Model):
     is_synthetic = models.BooleanField(default=False)
 
     objects = querysets.DepartmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -118,7 +159,7 @@ class DepartmentAlias(models.Model):
         return self.alias
 
 
-class Programme(models.Model):
+class Programme(VersionedModel):
     class Category(models.TextChoices):
         TRANSFORMATION = (
             "transformation",
@@ -172,7 +213,7 @@ class Programme(models.Model):
     is_synthetic = models.BooleanField(default=False)
 
     objects = querysets.ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -208,7 +249,7 @@ class Programme(models.Model):
         return (self.latest_end_date - self.baseline_end_date).days
 
 
-class Benefit(models.Model):
+class Benefit(VersionedModel):
     """A benefit a programme expects: monetised (cashable or not) or not monetised,
     or a disbenefit. Its amounts by year are FinancialFigure rows."""
 
@@ -230,7 +271,7 @@ class Benefit(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["programme", "title"]
@@ -245,7 +286,7 @@ class Benefit(models.Model):
         return f"{prefix}{self.title}"
 
 
-class FinancialFigure(models.Model):
+class FinancialFigure(VersionedModel):
     """One published amount: a cost or benefit, baseline, forecast or actual, for one
     financial year, to date, or for the whole life, as known on `data_date`.
 
@@ -329,7 +370,7 @@ class FinancialFigure(models.Model):
     is_synthetic = models.BooleanField(default=False)
 
     objects = querysets.FinancialFigureQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["programme", "measure", "financial_year", "kind", "-data_date"]
@@ -428,7 +469,7 @@ class FinancialFigure(models.Model):
         return financial_year_label(self.financial_year)
 
 
-class Milestone(models.Model):
+class Milestone(VersionedModel):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
@@ -451,7 +492,7 @@ class Milestone(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["programme", "baseline_date"]
@@ -488,7 +529,7 @@ class Milestone(models.Model):
         return (latest - self.baseline_date).days
 
 
-class Disruption(models.Model):
+class Disruption(VersionedModel):
     """An event that changed cost, schedule or scope; one can hit many programmes."""
 
     class Kind(models.TextChoices):
@@ -505,7 +546,7 @@ class Disruption(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["name"]
@@ -514,7 +555,7 @@ class Disruption(models.Model):
         return self.name
 
 
-class DisruptionImpact(models.Model):
+class DisruptionImpact(VersionedModel):
     """What one disruption did to one programme. Impacts may be negative (an
     underspend); blank means the impact was not quantified."""
 
@@ -532,7 +573,7 @@ class DisruptionImpact(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["disruption", "programme"]
@@ -548,7 +589,7 @@ class DisruptionImpact(models.Model):
         return f"{self.disruption} → {self.programme}"
 
 
-class DeliveryConfidenceAssessment(models.Model):
+class DeliveryConfidenceAssessment(VersionedModel):
     """A delivery confidence rating at a data date, by the IPA (NISTA) or the SRO."""
 
     class Rating(models.TextChoices):
@@ -587,7 +628,7 @@ class DeliveryConfidenceAssessment(models.Model):
     is_synthetic = models.BooleanField(default=False)
 
     objects = querysets.AssessmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = "delivery confidence assessment"
@@ -611,7 +652,7 @@ class DeliveryConfidenceAssessment(models.Model):
         return f"{self.get_rating_display()} ({self.data_date:%d %b %Y})"
 
 
-class ScheduleSnapshot(models.Model):
+class ScheduleSnapshot(VersionedModel):
     """The start and end dates a programme reported at one data date, so the
     history of its promised end date survives every re-baseline."""
 
@@ -624,7 +665,7 @@ class ScheduleSnapshot(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["programme", "data_date"]
@@ -647,7 +688,7 @@ class ScheduleSnapshot(models.Model):
         return f"Dates at {self.data_date:%d %b %Y}"
 
 
-class Fact(models.Model):
+class Fact(VersionedModel):
     """A sourced statement that is not a figure of the register: "15 exemplars live
     by March 2015", or a claim of an article (its source's kind says so)."""
 
@@ -671,7 +712,7 @@ class Fact(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
     is_synthetic = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["programme", "as_at", "pk"]

@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
 
-.PHONY: run install migrate demo serve test lint check clean browser-deps bench loadtest
+.PHONY: run install migrate demo serve test lint check clean browser-deps bench loadtest backup restore
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed (Django 6.1); none found." >&2; exit 1; fi
@@ -79,3 +79,11 @@ serve: install
 loadtest: install
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) scripts/loadtest.py
+
+# Backups: pg_dump/pg_restore on PostgreSQL (DATABASE_URL), a consistent copy on SQLite.
+backup: install
+	$(PY) manage.py backup $(if $(FILE),--file $(FILE),)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/....dump" >&2; exit 1; }
+	$(PY) manage.py restore "$(FILE)" --yes

@@ -168,8 +168,8 @@ def xlsx_response(report, *, filename, on_done):
 def copy_csv_response(report, *, copy_sql, db_totals, filename, on_done):
     """PostgreSQL: the same CSV as csv_response, the rows written by COPY ... TO
     STDOUT (escaping and variance done in SQL) into a spooled file that stays in
-    memory up to 8 MB, then streamed. Header, rows and totals share one snapshot."""
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
+    memory up to 1 MB, then streamed. Header, rows and totals share one snapshot."""
+    spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=LINE_END)
 

@@ -273,8 +273,13 @@ class ProgrammeQuerySet(models.QuerySet):
 
     def rating_counts(self):
         """{rating: number of programmes} by latest rating ("" for never rated)."""
+        newest = (
+            _assessments()
+            .filter(programme=OuterRef("pk"))
+            .order_by("-data_date", "assessor")
+        )
         rows = (
-            self.with_latest_rating()
+            self.annotate(latest_rating=Subquery(newest.values("rating")[:1]))
             .order_by()
             .values("latest_rating")
             .annotate(n=Count("pk"))

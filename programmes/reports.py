@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db import models
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from .models import (
@@ -147,51 +149,115 @@ def _whole_life(figures, measure):
     )
 
 
-def budget_rows(
+@dataclass
+class BudgetQuery:
+    """The budget report's reads over one set of figures (now, or as at a moment):
+    the filtered yearly cost figures, grouped per programme and year on demand."""
+
+    figures: object  # every figure, for whole-life lookups
+    selected: object  # the current yearly cost figures the filters keep
+
+    def rows(self, *, whole_life=True):
+        """One row per programme and financial year with its current baseline,
+        forecast and actual (exact: there is one current figure of each), how many
+        of the year's figures were withheld, and (unless whole_life=False) the
+        programme's whole-life cost and benefits."""
+        annotations = {
+            "baseline_gbp": Sum("amount_gbp", filter=Q(kind="baseline")),
+            "forecast_gbp": Sum("amount_gbp", filter=Q(kind="forecast")),
+            "actual_gbp": Sum("amount_gbp", filter=Q(kind="actual")),
+            "withheld": Count("pk", filter=Q(amount_gbp__isnull=True)),
+            "data_date": Max("data_date"),
+        }
+        if whole_life:
+            annotations["whole_life_cost_gbp"] = _whole_life(self.figures, "cost")
+            annotations["benefits_gbp"] = _whole_life(self.figures, "benefit")
+        return (
+            self.selected.order_by()
+            .values(
+                programme_ref=F("programme"),
+                programme_name=F("programme__name"),
+                gmpp_id=F("programme__gmpp_id"),
+                slug=F("programme__slug"),
+                department_name=F("programme__department__name"),
+                year=F("financial_year"),
+            )
+            .annotate(**annotations)
+            .order_by("department_name", "programme_name", "year")
+        )
+
+    def whole_life_for(self, programme_ids):
+        """{(programme id, measure): amount} for the given programmes, one query."""
+        found = self.figures.filter(
+            programme__in=programme_ids,
+            kind="baseline",
+            period="whole_life",
+            benefit__isnull=True,
+            is_current=True,
+        ).values_list("programme", "measure", "amount_gbp")
+        return {(p, m): a for p, m, a in found}
+
+    def totals(self):
+        """The report's totals in one pass over the figures (no grouping): one
+        current figure of each kind per programme and year makes the sums exact."""
+        zero = Decimal("0")
+        money = {"output_field": MONEY_FIELD}
+        totals = self.selected.aggregate(
+            n=Count(
+                Concat(
+                    "programme",
+                    Value("-"),
+                    "financial_year",
+                    output_field=models.CharField(),
+                ),
+                distinct=True,
+            ),
+            baseline=Sum("amount_gbp", filter=Q(kind="baseline"), **money),
+            forecast=Sum("amount_gbp", filter=Q(kind="forecast"), **money),
+            actual=Sum("amount_gbp", filter=Q(kind="actual"), **money),
+            baseline_reported=Count("amount_gbp", filter=Q(kind="baseline")),
+            forecast_reported=Count("amount_gbp", filter=Q(kind="forecast")),
+            actual_reported=Count("amount_gbp", filter=Q(kind="actual")),
+        )
+        return Totals(
+            rows=totals["n"],
+            baseline_gbp=round_money(totals["baseline"] or zero),
+            forecast_gbp=round_money(totals["forecast"] or zero),
+            actual_gbp=round_money(totals["actual"] or zero),
+            baseline_reported=totals["baseline_reported"],
+            forecast_reported=totals["forecast_reported"],
+            actual_reported=totals["actual_reported"],
+        )
+
+
+def budget_query(
     *, department=None, financial_year=None, rating=None, category=None, as_at=None
 ):
-    """One row per programme and financial year with its current baseline, forecast
-    and actual (exact sums: there is one current figure of each), the programme's
-    whole-life cost and benefits, and how many of the year's figures were withheld.
-    With `as_at`, everything as it stood at that moment."""
+    """The budget report for the form's filters; with `as_at`, everything as it
+    stood at that moment, rebuilt from the history."""
     figures = FinancialFigure.objects.all() if as_at is None else figures_as_at(as_at)
-    rows = figures.filter(is_current=True, measure="cost", period="year")
+    selected = figures.filter(is_current=True, measure="cost", period="year")
     if department is not None:
-        rows = rows.filter(programme__department=department)
+        selected = selected.filter(programme__department=department)
     if financial_year is not None:
-        rows = rows.filter(financial_year=financial_year.start_year)
+        selected = selected.filter(financial_year=financial_year.start_year)
     if category:
-        rows = rows.filter(programme__category=category)
+        selected = selected.filter(programme__category=category)
     if rating:
         latest = (
             DeliveryConfidenceAssessment.objects.filter(programme=OuterRef("programme"))
             .order_by("-data_date", "assessor")
             .values("rating")[:1]
         )
-        rows = rows.annotate(programme_rating=Subquery(latest)).filter(
+        selected = selected.annotate(programme_rating=Subquery(latest)).filter(
             programme_rating=rating
         )
-    return (
-        rows.order_by()
-        .values(
-            programme_ref=F("programme"),
-            programme_name=F("programme__name"),
-            gmpp_id=F("programme__gmpp_id"),
-            slug=F("programme__slug"),
-            department_name=F("programme__department__name"),
-            year=F("financial_year"),
-        )
-        .annotate(
-            baseline_gbp=Sum("amount_gbp", filter=Q(kind="baseline")),
-            forecast_gbp=Sum("amount_gbp", filter=Q(kind="forecast")),
-            actual_gbp=Sum("amount_gbp", filter=Q(kind="actual")),
-            withheld=Count("pk", filter=Q(amount_gbp__isnull=True)),
-            data_date=Max("data_date"),
-            whole_life_cost_gbp=_whole_life(figures, "cost"),
-            benefits_gbp=_whole_life(figures, "benefit"),
-        )
-        .order_by("department_name", "programme_name", "year")
-    )
+    return BudgetQuery(figures=figures, selected=selected)
+
+
+def budget_rows(**filters):
+    """budget_query(**filters).rows(), for callers that want just the rows."""
+    return budget_query(**filters).rows()
 
 
 @dataclass
@@ -215,7 +281,7 @@ class BudgetLine:
     def from_row(cls, row):
         def pounds(name):
             # Exact pence whatever the database hands back (SQLite returns floats).
-            value = row[name]
+            value = row.get(name)
             return None if value is None else round_money(value)
 
         return cls(
@@ -280,27 +346,9 @@ class Totals:
         return [values.get(attribute) for _, attribute, _ in columns]
 
 
-def budget_totals(rows):
-    """The totals of a budget_rows() queryset, summed by the database."""
-    totals = rows.aggregate(
-        n=Count("programme_ref"),
-        baseline=Sum("baseline_gbp"),
-        forecast=Sum("forecast_gbp"),
-        actual=Sum("actual_gbp"),
-        baseline_reported=Count("baseline_gbp"),
-        forecast_reported=Count("forecast_gbp"),
-        actual_reported=Count("actual_gbp"),
-    )
-    zero = Decimal("0")
-    return Totals(
-        rows=totals["n"],
-        baseline_gbp=round_money(totals["baseline"] or zero),
-        forecast_gbp=round_money(totals["forecast"] or zero),
-        actual_gbp=round_money(totals["actual"] or zero),
-        baseline_reported=totals["baseline_reported"],
-        forecast_reported=totals["forecast_reported"],
-        actual_reported=totals["actual_reported"],
-    )
+def budget_totals(query):
+    """A BudgetQuery's totals."""
+    return query.totals()
 
 
 BUDGET_COLUMNS = [

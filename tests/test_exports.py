@@ -107,8 +107,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
         BudgetLine,
         Totals,
         budget_copy_sql,
-        budget_rows,
-        budget_totals,
+        budget_query,
     )
 
     if connection.vendor != "postgresql":
@@ -116,7 +115,8 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     make_portfolio(30)
     programme = ProgrammeFactory(name="=cmd|' /C calc'!A0")
     FigureFactory(programme=programme, kind="baseline", amount_gbp=Decimal("10.005"))
-    rows = budget_rows()
+    query = budget_query()
+    rows = query.rows()
 
     def report():
         return exports.Report(
@@ -132,7 +132,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     copied = exports.copy_csv_response(
         report(),
         copy_sql=budget_copy_sql(rows),
-        db_totals=lambda: budget_totals(rows),
+        db_totals=query.totals,
         filename="b",
         on_done=lambda n: None,
     )

@@ -18,8 +18,7 @@ from ..reports import (
     ChangeLogForm,
     Totals,
     budget_copy_sql,
-    budget_rows,
-    budget_totals,
+    budget_query,
     change_log,
 )
 from ..tables import BudgetTable, ChangeLogTable, ExportLogTable
@@ -115,7 +114,8 @@ def budget_report(request):
     valid = form.is_valid()
     export_format = _export_format(request, form)
     valid = valid and not form.non_field_errors()
-    rows = budget_rows(**form.cleaned_data) if valid else None
+    query = budget_query(**form.cleaned_data) if valid else None
+    rows = query.rows() if valid else None
     if export_format and valid:
         report = exports.Report(
             title="Budget report",
@@ -135,7 +135,7 @@ def budget_report(request):
         )
         copy = None
         if connection.vendor == "postgresql":
-            copy = (budget_copy_sql(rows), lambda: budget_totals(rows))
+            copy = (budget_copy_sql(rows), query.totals)
         return _export(
             request,
             report,
@@ -146,8 +146,8 @@ def budget_report(request):
         )
     table = totals = None
     if valid:
-        totals = budget_totals(rows)
-        table = BudgetTable(BudgetRows(rows, totals.rows))
+        totals = query.totals()
+        table = BudgetTable(BudgetRows(query, totals.rows))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "form": form,
@@ -160,11 +160,13 @@ def budget_report(request):
 
 
 class BudgetRows:
-    """A budget_rows() queryset that hands django-tables2 BudgetLines, page by page."""
+    """Hands django-tables2 BudgetLines page by page: the page's rows are grouped
+    without whole-life figures, which one more query fetches for just that page."""
 
-    def __init__(self, rows, count):
-        self.rows = rows
-        self._count = count  # from the totals query: the grouping runs once for both
+    def __init__(self, query, count):
+        self.query = query
+        self.rows = query.rows(whole_life=False)
+        self._count = count  # from the totals query
 
     def __len__(self):
         return self._count
@@ -173,9 +175,13 @@ class BudgetRows:
         return self._count
 
     def __getitem__(self, item):
-        if isinstance(item, slice):
-            return [BudgetLine.from_row(r) for r in self.rows[item]]
-        return BudgetLine.from_row(self.rows[item])
+        rows = list(self.rows[item]) if isinstance(item, slice) else [self.rows[item]]
+        whole_life = self.query.whole_life_for({r["programme_ref"] for r in rows})
+        for row in rows:
+            row["whole_life_cost_gbp"] = whole_life.get((row["programme_ref"], "cost"))
+            row["benefits_gbp"] = whole_life.get((row["programme_ref"], "benefit"))
+        lines = [BudgetLine.from_row(r) for r in rows]
+        return lines if isinstance(item, slice) else lines[0]
 
     def __iter__(self):
         return (BudgetLine.from_row(r) for r in self.rows)

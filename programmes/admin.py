@@ -358,6 +358,56 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
 
     whole_life_cost = money_column("whole_life_cost_gbp", "Whole-life cost")
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/delete-everything/",
+                self.admin_site.admin_view(self.delete_everything_view),
+                name="programmes_programme_delete_everything",
+            ),
+            *super().get_urls(),
+        ]
+
+    def delete_everything_view(self, request, object_id):
+        """Deleting a programme that holds figures: superusers only, typing its
+        name and giving a reason; every deletion is kept in the history."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        programme = get_object_or_404(Programme, pk=object_id)
+        form = DeleteProgrammeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = services.delete_programme(
+                    programme=programme,
+                    confirm_name=form.cleaned_data["confirm_name"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except ValueError as error:
+                form.add_error("confirm_name", str(error))
+            else:
+                self.message_user(
+                    request,
+                    f"Deleted {programme.name} and {count - 1} rows it held; the history keeps them all.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:programmes_programme_changelist")
+        held = {
+            relation: getattr(programme, relation).count()
+            for relation in services.PROGRAMME_PARTS
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Delete {programme.name} and everything it holds",
+            "programme": programme,
+            "held": held,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/programmes/programme/delete_everything.html", context
+        )
+
     def history_view(self, request, object_id, extra_context=None):
         programme = get_object_or_404(self.get_queryset(request), pk=object_id)
         extra_context = {
@@ -439,6 +489,19 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
         return TemplateResponse(
             request, "admin/programmes/financialfigure/rebaseline.html", context
         )
+
+
+class DeleteProgrammeForm(forms.Form):
+    confirm_name = forms.CharField(
+        label="Type the programme's name to confirm",
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
+    )
+    reason = forms.CharField(
+        label="Why it is being deleted",
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
 
 
 class RebaselineForm(forms.Form):

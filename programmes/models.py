@@ -748,9 +748,10 @@ class ChangeLogEntry(models.Model):
     model_label = models.CharField(max_length=100)
     object_id = models.BigIntegerField()
     object_repr = models.CharField(max_length=300)
+    # The id outlives a deleted programme, so its log stays findable by it.
     programme = models.ForeignKey(
         Programme,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="change_log",

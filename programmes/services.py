@@ -426,3 +426,48 @@ def gmpp_release_source(
         counter=counter,
         reason=reason,
     )
+
+
+PROGRAMME_PARTS = (
+    "figures",
+    "benefits",
+    "milestones",
+    "assessments",
+    "disruption_impacts",
+    "schedule_snapshots",
+    "narratives",
+    "facts",
+)
+
+
+@transaction.atomic
+def delete_programme(*, programme, confirm_name, reason, user=None):
+    """Delete a programme and everything it holds, deliberately: the caller types
+    its name and gives a reason; every row's deletion is kept in the history (and
+    so in the change log) with that reason. Nothing else cascades: figures protect
+    their programme, so only this path removes one that has any."""
+    if confirm_name.strip() != programme.name:
+        raise ValueError(
+            f"Type the programme's name exactly ({programme.name!r}) to delete it; "
+            f"{confirm_name.strip()!r} does not match."
+        )
+    if not reason or not reason.strip():
+        raise ValueError("Give the reason for deleting this programme.")
+    why = f"Programme deleted: {reason.strip()}"
+    deleted = 0
+    for relation in PROGRAMME_PARTS:
+        # Benefit figures first: a benefit is protected by the figures that name it.
+        rows = getattr(programme, relation).all()
+        if relation == "figures":
+            rows = rows.order_by("-benefit_id")
+        for row in rows:
+            row._change_reason = why
+            if user is not None:
+                row._history_user = user
+            row.delete()
+            deleted += 1
+    programme._change_reason = why
+    if user is not None:
+        programme._history_user = user
+    programme.delete()
+    return deleted + 1

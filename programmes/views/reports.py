@@ -128,7 +128,7 @@ def budget_report(request):
                 request,
                 "Budget report",
                 form,
-                lambda: rows.aggregate(d=Max("data_date"))["d"],
+                lambda: query.selected.aggregate(d=Max("data_date"))["d"],
             ),
             totals=Totals,
             notes=BUDGET_NOTES,

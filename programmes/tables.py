@@ -97,7 +97,13 @@ class ProgrammeTable(tables.Table):
 
     def render_name(self, value, record):
         url = reverse("programmes:programme-detail", args=[record.slug])
-        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+        link = format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+        if record.is_synthetic:
+            return format_html(
+                '{} <strong class="govuk-tag govuk-tag--purple">Synthetic</strong>',
+                link,
+            )
+        return link
 
     def render_latest_rating(self, value, record):
         return rating_tag(value, record.rating_since)

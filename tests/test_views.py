@@ -302,3 +302,27 @@ def test_sign_in_is_throttled_and_an_admin_can_unlock(client, superuser):
         "/sign-in/", {"username": "admin-tester", "password": "a-test-password-1"}
     )
     assert unlocked.status_code == 302
+
+
+@pytest.mark.django_db
+def test_synthetic_programmes_are_tagged(admin_client):
+    from .factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(name="Generated one")
+
+    listing = admin_client.get("/programmes/").content.decode()
+    page = admin_client.get(f"/programmes/{programme.slug}/").content.decode()
+
+    assert (
+        'Generated one</a> <strong class="govuk-tag govuk-tag--purple">Synthetic</strong>'
+        in listing
+    )
+    assert "This programme is synthetic" in page
+
+
+@pytest.mark.django_db
+def test_generate_portfolio_refuses_to_mix_into_real_data(demo_data):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="holds real programmes"):
+        call_command("generate_portfolio", "--programmes", "3")

@@ -469,14 +469,26 @@ def _safe_text(column):
     )
 
 
-def budget_copy_sql(rows):
-    """PostgreSQL: the budget rows as one SELECT for COPY ... TO STDOUT, in the
-    export's columns, with the variance computed and text escaped in SQL."""
+def _inline_sql(queryset):
+    """A queryset's SQL with its parameters quoted in (by psycopg2), for COPY,
+    which takes no parameters."""
     from django.db import connection
 
-    inner, params = rows.query.sql_with_params()
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
-        inner = cursor.mogrify(inner, params).decode()
+        return cursor.mogrify(sql, params).decode()
+
+
+def budget_copy_sql(query):
+    """PostgreSQL: the budget rows of a BudgetQuery as one SELECT for COPY ... TO
+    STDOUT, in the export's columns, with the variance computed and text escaped in
+    SQL. Whole-life figures are joined once, not looked up row by row."""
+    grouped = _inline_sql(query.rows(whole_life=False))
+    whole_life = _inline_sql(
+        query.figures.filter(
+            kind="baseline", period="whole_life", benefit__isnull=True, is_current=True
+        ).values("programme_id", "measure", "amount_gbp")
+    )
     year = "r.year"
     return f"""
         SELECT {_safe_text("r.department_name")}, {_safe_text("r.programme_name")},
@@ -485,7 +497,10 @@ def budget_copy_sql(rows):
                round(r.baseline_gbp, 2), round(r.forecast_gbp, 2), round(r.actual_gbp, 2),
                round(r.forecast_gbp - r.baseline_gbp, 2),
                round((r.forecast_gbp - r.baseline_gbp) * 100 / nullif(r.baseline_gbp, 0), 2),
-               round(r.whole_life_cost_gbp, 2), round(r.benefits_gbp, 2),
+               round(wl.amount_gbp, 2), round(wb.amount_gbp, 2),
                r.data_date, r.withheld
-        FROM ({inner}) AS r
+        FROM ({grouped}) AS r
+        LEFT JOIN ({whole_life}) AS wl ON wl.programme_id = r.programme_ref AND wl.measure = 'cost'
+        LEFT JOIN ({whole_life}) AS wb ON wb.programme_id = r.programme_ref AND wb.measure = 'benefit'
+        ORDER BY r.department_name, r.programme_name, r.year
     """

@@ -131,7 +131,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     streamed = exports.csv_response(report(), filename="a", on_done=lambda n: None)
     copied = exports.copy_csv_response(
         report(),
-        copy_sql=budget_copy_sql(rows),
+        copy_sql=budget_copy_sql(query),
         db_totals=query.totals,
         filename="b",
         on_done=lambda n: None,

@@ -135,7 +135,7 @@ def budget_report(request):
         )
         copy = None
         if connection.vendor == "postgresql":
-            copy = (budget_copy_sql(rows), query.totals)
+            copy = (budget_copy_sql(query), query.totals)
         return _export(
             request,
             report,

@@ -487,7 +487,9 @@ def budget_copy_sql(query):
     whole_life = _inline_sql(
         query.figures.filter(
             kind="baseline", period="whole_life", benefit__isnull=True, is_current=True
-        ).values("programme_id", "measure", "amount_gbp")
+        )
+        .order_by()
+        .values("programme_id", "measure", "amount_gbp")
     )
     year = "r.year"
     return f"""

@@ -6,7 +6,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from .models import (
@@ -236,6 +236,17 @@ def generate_portfolio(*, programmes, seed, departments=40):
         bulk_create_with_history(
             rows, model, batch_size=BATCH, default_change_reason="Synthetic portfolio"
         )
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics after a bulk load, as autovacuum would give later.
+        with connection.cursor() as cursor:
+            for model in (
+                Programme,
+                FinancialFigure,
+                DeliveryConfidenceAssessment,
+                ScheduleSnapshot,
+                Milestone,
+            ):
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     return {
         "programmes": len(made),
         "departments": len(depts),

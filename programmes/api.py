@@ -225,7 +225,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            Department.objects.with_portfolio_totals()
+            Department.objects.with_programme_counts()
             .prefetch_related("aliases", "predecessors", "successors")
             .order_by("name")
         )

@@ -2,6 +2,7 @@
 read with a fixed number of queries whatever the number of programmes."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
@@ -88,12 +89,39 @@ def rating_summary(programmes):
     return rows
 
 
-def data_up_to(programmes):
-    figures = FinancialFigure.objects.for_programmes(programmes).latest_data_date()
-    ratings = DeliveryConfidenceAssessment.objects.filter(
-        programme__in=programmes
-    ).latest_data_date()
-    return _latest_date(figures, ratings)
+def data_up_to(programmes=None):
+    """The newest data date of the figures and ratings of these programmes (of all
+    of them when None: then an index answers it at once)."""
+    figures = FinancialFigure.objects.all()
+    ratings = DeliveryConfidenceAssessment.objects.all()
+    if programmes is not None:
+        figures = figures.for_programmes(programmes)
+        ratings = ratings.filter(programme__in=programmes)
+    return _latest_date(figures.latest_data_date(), ratings.latest_data_date())
+
+
+def departments_with_totals():
+    """Every department with its portfolio totals (see
+    ProgrammeQuerySet.department_totals): two queries, whatever the number of
+    programmes, merged by department."""
+    totals = {row["department"]: row for row in Programme.objects.department_totals()}
+    departments = list(Department.objects.order_by("name"))
+    empty = dict.fromkeys(
+        ("programme_count", "whole_life_cost_reported", "benefits_reported"), 0
+    ) | dict.fromkeys(
+        (
+            "whole_life_cost_gbp",
+            "benefits_gbp",
+            "matched_cost_gbp",
+            "matched_benefits_gbp",
+        ),
+        Decimal("0"),
+    )
+    for department in departments:
+        for name, value in (empty | totals.get(department.pk, {})).items():
+            if name != "department":
+                setattr(department, name, value if value is not None else empty[name])
+    return departments
 
 
 def sources_for(programmes):
@@ -125,8 +153,8 @@ class PortfolioDashboard:
 
 def portfolio_dashboard():
     programmes = Programme.objects.all()
-    as_at = data_up_to(programmes)
-    departments = list(Department.objects.with_portfolio_totals().order_by("name"))
+    as_at = data_up_to()
+    departments = departments_with_totals()
     return PortfolioDashboard(
         headlines=headline_figures(programmes),
         ratings=rating_summary(programmes),

@@ -379,6 +379,8 @@ class FinancialFigure(VersionedModel):
                 fields=["programme", "measure", "kind", "period", "financial_year"],
                 name="figure_lookup_idx",
             ),
+            # "Data up to and including" on every page is MAX(data_date).
+            models.Index(fields=["data_date"], name="figure_data_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -633,6 +635,7 @@ class DeliveryConfidenceAssessment(VersionedModel):
     class Meta:
         verbose_name = "delivery confidence assessment"
         ordering = ["programme", "-data_date", "assessor"]
+        indexes = [models.Index(fields=["data_date"], name="assessment_data_date_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "data_date", "assessor"],

@@ -7,8 +7,6 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import (
     Count,
-    Exists,
-    IntegerField,
     Max,
     OuterRef,
     Q,
@@ -68,72 +66,9 @@ class DepartmentQuerySet(models.QuerySet):
         """Only departments that hold at least one programme."""
         return self.filter(programmes__isnull=False).distinct()
 
-    def with_portfolio_totals(self):
-        """Adds `programme_count`; `whole_life_cost_gbp` and `benefits_gbp` (sums of
-        their programmes' current whole-life baselines, 0 when none);
-        `whole_life_cost_reported` and `benefits_reported` (how many programmes
-        gave each); and `matched_cost_gbp` and `matched_benefits_gbp`, the same sums
-        over only the programmes that gave both, for a fair benefit-to-cost view."""
-        from .models import Programme
-
-        def whole_life(measure, ref="programme"):
-            return (
-                _figures()
-                .current()
-                .reported()
-                .filter(
-                    programme=OuterRef(ref),
-                    measure=measure,
-                    kind="baseline",
-                    period="whole_life",
-                    benefit__isnull=True,
-                )
-            )
-
-        def department_sum(measure, *, matched=False, count=False):
-            rows = (
-                _figures()
-                .current()
-                .reported()
-                .filter(
-                    programme__department=OuterRef("pk"),
-                    measure=measure,
-                    kind="baseline",
-                    period="whole_life",
-                    benefit__isnull=True,
-                )
-            )
-            if matched:
-                other = "benefit" if measure == "cost" else "cost"
-                rows = rows.filter(Exists(whole_life(other)))
-            rows = rows.order_by().values("programme__department")
-            if count:
-                value = rows.annotate(n=Count("programme", distinct=True)).values("n")
-                return Coalesce(Subquery(value, output_field=IntegerField()), 0)
-            value = rows.annotate(t=Sum("amount_gbp")).values("t")
-            return Coalesce(
-                Subquery(value, output_field=MONEY_FIELD),
-                ZERO,
-                output_field=MONEY_FIELD,
-            )
-
-        programme_count = Subquery(
-            Programme.objects.filter(department=OuterRef("pk"))
-            .order_by()
-            .values("department")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        )
-        return self.annotate(
-            programme_count=Coalesce(programme_count, 0),
-            whole_life_cost_gbp=department_sum("cost"),
-            whole_life_cost_reported=department_sum("cost", count=True),
-            benefits_gbp=department_sum("benefit"),
-            benefits_reported=department_sum("benefit", count=True),
-            matched_cost_gbp=department_sum("cost", matched=True),
-            matched_benefits_gbp=department_sum("benefit", matched=True),
-        )
+    def with_programme_counts(self):
+        """Adds `programme_count`."""
+        return self.annotate(programme_count=Count("programmes", distinct=True))
 
 
 class FinancialFigureQuerySet(models.QuerySet):
@@ -269,6 +204,50 @@ class ProgrammeQuerySet(models.QuerySet):
             .with_latest_rating()
             .with_whole_life_cost()
             .with_benefits()
+        )
+
+    def department_totals(self):
+        """Per department: programme_count; whole_life_cost_gbp and benefits_gbp
+        (sums of the current whole-life baselines) with whole_life_cost_reported and
+        benefits_reported (how many programmes gave each); matched_cost_gbp and
+        matched_benefits_gbp over only the programmes that gave both. One query:
+        each programme joins at most one current figure of each, so no row is
+        counted twice."""
+        from django.db.models import FilteredRelation
+
+        def current_whole_life(measure):
+            return FilteredRelation(
+                "figures",
+                condition=Q(
+                    figures__measure=measure,
+                    figures__kind="baseline",
+                    figures__period="whole_life",
+                    figures__benefit__isnull=True,
+                    figures__is_current=True,
+                    figures__amount_gbp__isnull=False,
+                ),
+            )
+
+        both = Q(wl_cost__isnull=False, wl_benefit__isnull=False)
+        money = {"output_field": MONEY_FIELD}
+        return (
+            self.annotate(
+                wl_cost=current_whole_life("cost"),
+                wl_benefit=current_whole_life("benefit"),
+            )
+            .order_by()
+            .values("department")
+            .annotate(
+                programme_count=Count("pk"),
+                whole_life_cost_gbp=Sum("wl_cost__amount_gbp", **money),
+                whole_life_cost_reported=Count("wl_cost__pk"),
+                benefits_gbp=Sum("wl_benefit__amount_gbp", **money),
+                benefits_reported=Count("wl_benefit__pk"),
+                matched_cost_gbp=Sum("wl_cost__amount_gbp", filter=both, **money),
+                matched_benefits_gbp=Sum(
+                    "wl_benefit__amount_gbp", filter=both, **money
+                ),
+            )
         )
 
     def rating_counts(self):

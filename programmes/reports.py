@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Concat
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from .models import (
@@ -203,15 +201,6 @@ class BudgetQuery:
         zero = Decimal("0")
         money = {"output_field": MONEY_FIELD}
         totals = self.selected.aggregate(
-            n=Count(
-                Concat(
-                    "programme",
-                    Value("-"),
-                    "financial_year",
-                    output_field=models.CharField(),
-                ),
-                distinct=True,
-            ),
             baseline=Sum("amount_gbp", filter=Q(kind="baseline"), **money),
             forecast=Sum("amount_gbp", filter=Q(kind="forecast"), **money),
             actual=Sum("amount_gbp", filter=Q(kind="actual"), **money),
@@ -219,8 +208,15 @@ class BudgetQuery:
             forecast_reported=Count("amount_gbp", filter=Q(kind="forecast")),
             actual_reported=Count("amount_gbp", filter=Q(kind="actual")),
         )
+        # Rows are (programme, year) pairs: a DISTINCT over two integers.
+        rows = (
+            self.selected.order_by()
+            .values("programme", "financial_year")
+            .distinct()
+            .count()
+        )
         return Totals(
-            rows=totals["n"],
+            rows=rows,
             baseline_gbp=round_money(totals["baseline"] or zero),
             forecast_gbp=round_money(totals["forecast"] or zero),
             actual_gbp=round_money(totals["actual"] or zero),

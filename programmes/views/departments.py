@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 from django_tables2 import RequestConfig
 
-from ..dashboards import data_up_to, department_dashboard
+from ..dashboards import data_up_to, department_dashboard, departments_with_totals
 from ..models import Department, Programme
 from ..tables import ProgrammeTable
 from .common import chart_download
@@ -10,10 +10,10 @@ from .common import chart_download
 
 @permission_required("programmes.view_programme", raise_exception=True)
 def department_list(request):
-    departments = Department.objects.with_portfolio_totals().order_by("name")
+    departments = departments_with_totals()
     context = {
         "departments": departments,
-        "data_up_to": data_up_to(Programme.objects.all()),
+        "data_up_to": data_up_to(),
     }
     return render(request, "programmes/department_list.html", context)
 

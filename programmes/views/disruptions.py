@@ -10,7 +10,7 @@ from ..models import Disruption, Programme
 def disruption_list(request):
     context = {
         "disruptions": disruptions_with_totals().order_by("name"),
-        "data_up_to": data_up_to(Programme.objects.all()),
+        "data_up_to": data_up_to(),
     }
     return render(request, "programmes/disruption_list.html", context)
 

@@ -25,7 +25,7 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "data_up_to": data_up_to(Programme.objects.all()),
+            "data_up_to": data_up_to(),
         }
 
     def get_table(self, **kwargs):

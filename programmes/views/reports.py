@@ -7,6 +7,7 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
+from django_tables2.data import TableListData
 
 from .. import exports
 from ..models import ExportLog
@@ -147,7 +148,8 @@ def budget_report(request):
     table = totals = None
     if valid:
         totals = query.totals()
-        table = BudgetTable(BudgetRows(query, totals.rows))
+        # Handed over as TableData, so django-tables2 slices it rather than list()ing it.
+        table = BudgetTable(TableListData(BudgetRows(query, totals.rows)))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "form": form,

@@ -267,8 +267,5 @@ class ProgrammeQuerySet(models.QuerySet):
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def by_ipa(self):
-        return self.filter(assessor="ipa")
-
     def latest_data_date(self):
         return self.aggregate(latest=Max("data_date"))["latest"]

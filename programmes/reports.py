@@ -251,11 +251,6 @@ def budget_query(
     return BudgetQuery(figures=figures, selected=selected)
 
 
-def budget_rows(**filters):
-    """budget_query(**filters).rows(), for callers that want just the rows."""
-    return budget_query(**filters).rows()
-
-
 @dataclass
 class BudgetLine:
     """A budget report row ready to show or write: variance computed exactly."""
@@ -340,11 +335,6 @@ class Totals:
             "variance_gbp": self.variance_gbp,
         }
         return [values.get(attribute) for _, attribute, _ in columns]
-
-
-def budget_totals(query):
-    """A BudgetQuery's totals."""
-    return query.totals()
 
 
 BUDGET_COLUMNS = [

@@ -614,7 +614,8 @@ def undo_import(imported_file, *, user=None):
         elif record.history_type == "~" and current is not None:
             previous = record.prev_record
             for f in model._meta.concrete_fields:
-                if not f.primary_key:
+                # The version is not in the history; saving moves it on.
+                if not f.primary_key and f.name != "version":
                     setattr(current, f.attname, getattr(previous, f.attname))
             current._change_reason = undo_reason
             if user is not None:

@@ -23,8 +23,31 @@ _RATINGS = {
     "reset": Rating.RESET,
     "exempt": Rating.EXEMPT,
     "notset": Rating.NOT_SET,
+    # Abbreviations some releases use.
+    "g": Rating.GREEN,
+    "a/g": Rating.AMBER_GREEN,
+    "a": Rating.AMBER,
+    "a/r": Rating.AMBER_RED,
+    "r": Rating.RED,
 }
-NOT_REPORTED = {"", "-", "–", "—", "n/a", "na", "not applicable", "not reported"}
+NOT_REPORTED = {
+    "",
+    "-",
+    "–",
+    "—",
+    "n/a",
+    "na",
+    "n.a.",
+    "not applicable",
+    "not reported",
+    "not available",
+    "not known",
+    "n/k",
+    "unknown",
+    "tbc",
+    "tbd",
+    "to be confirmed",
+}
 
 
 class CellError(ValueError):
@@ -76,6 +99,8 @@ def parse_millions(text):
     raw = clean(text)
     if raw.lower() in NOT_REPORTED:
         return None
+    if raw.lower() == "nil":
+        return PublishedAmount(millions_to_pounds("0"))
     if not _MONEY.match(raw):
         if any(word in raw.lower() for word in WITHHELD):
             return PublishedAmount(withheld_text=raw)
@@ -109,10 +134,18 @@ _DATE_FORMATS = (
     "%d/%m/%Y",
     "%d/%m/%y",
     "%d-%m-%Y",
+    "%d.%m.%Y",
     "%d %B %Y",
     "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
     "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
 )
+# A month alone ("March 2023", "Mar-23") means its last day.
+_MONTH_FORMATS = ("%B %Y", "%b %Y", "%b-%y", "%b-%Y", "%B-%Y", "%m/%Y")
 
 
 def parse_date(text):
@@ -124,6 +157,12 @@ def parse_date(text):
             return datetime.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 - a date, no time
         except ValueError:
             continue
+    for fmt in _MONTH_FORMATS:
+        try:
+            month = datetime.datetime.strptime(raw, fmt)  # noqa: DTZ007 - a date, no time
+        except ValueError:
+            continue
+        return _month_end(month.year, month.month)
     raise CellError(f"{raw!r} is not a date such as 31/03/2021 or 2021-03-31")
 
 
@@ -194,7 +233,7 @@ def header_meaning(header):
     ):
         return "name"
     if h in {"department", "dept", "department name", "organisation"} or h.startswith(
-        "department ("
+        ("department (", "department /", "department -", "department name")
     ):
         return "department"
     if "category" in h:
@@ -214,12 +253,14 @@ def header_meaning(header):
     if "end date" in h:
         return "end_date"
     if "benefit" in h:
-        return "benefits"
+        # Only money: a column of non-monetised benefits is text, not an amount.
+        monetary = "£" in h or "total" in h or "baseline" in h or "(m)" in h
+        return "benefits" if monetary and "non-monetised" not in h else None
     if "whole life" in h or "whole-life" in h or h.startswith("wlc"):
         return "whole_life_cost"
     if "variance" in h:
         return "fy_variance"
-    if "baseline" in h:
+    if "baseline" in h or ("budget" in h and "£" in h):
         return "fy_baseline"
     if "forecast" in h:
         return "fy_forecast"

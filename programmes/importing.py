@@ -248,6 +248,19 @@ def _parse_row(parsed, number, cells):
             return None
 
     text = {name: gmpp.clean(gmpp.cell_text(raw)) for name, raw in cells.items()}
+    filled = [value for value in text.values() if value]
+    totals_row = {text.get("name", "").lower(), text.get("gmpp_id", "").lower()} & {
+        "total",
+        "totals",
+        "grand total",
+    }
+    if len(filled) <= 1 or totals_row:
+        # A note or a totals line under the table, not a project.
+        parsed.warnings.append(
+            f"{parsed.name}, row {number}: {(filled or [''])[0][:60]!r} is not a project "
+            "row (a note or a total); skipped"
+        )
+        return None
     values["name"] = text.get("name", "")
     values["gmpp_id"] = text.get("gmpp_id", "")
     department = text.get("department", "")

@@ -726,3 +726,89 @@ def test_command_exits_non_zero_naming_row_and_column(tmp_path, demo_data):
         "'eight' is not an amount in £m" in errors.getvalue()
         or "row" in errors.getvalue()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("31-Mar-2023", D(2023, 3, 31)),
+        ("31.03.2023", D(2023, 3, 31)),
+        ("March 2023", D(2023, 3, 31)),
+        ("Mar-23", D(2023, 3, 31)),
+        ("02/2024", D(2024, 2, 29)),
+    ],
+)
+def test_more_date_formats(department, cell, expected):
+    _import(
+        "SYN_March_2021.csv",
+        make_csv(HEADERS_2021, [_one_row(**{HEADERS_2021[8]: cell})]),
+    )
+
+    assert Programme.objects.get(department=department).latest_end_date == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("TBC", None), ("Not available", None), ("Nil", Decimal("0.00"))],
+)
+def test_placeholder_words_in_money_cells(department, cell, stored):
+    _import(
+        "SYN_March_2021.csv",
+        make_csv(HEADERS_2021, [_one_row(**{HEADERS_2021[14]: cell})]),
+    )
+
+    figures = FinancialFigure.objects.filter(
+        period="whole_life", programme__department=department
+    )
+    assert (figures.get().amount_gbp if stored is not None else figures.exists()) == (
+        stored if stored is not None else False
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("cell", "rating"),
+    [
+        ("A/R", "amber_red"),
+        ("Amber - Red", "amber_red"),
+        ("AMBER/GREEN", "amber_green"),
+        ("G", "green"),
+    ],
+)
+def test_rating_spellings(department, cell, rating):
+    _import(
+        "SYN_March_2021.csv",
+        make_csv(HEADERS_2021, [_one_row(**{HEADERS_2021[5]: cell})]),
+    )
+
+    assert (
+        DeliveryConfidenceAssessment.objects.get(
+            programme__department=department
+        ).rating
+        == rating
+    )
+
+
+@pytest.mark.django_db
+def test_note_rows_under_the_table_are_skipped_with_a_warning(department):
+    rows = [_one_row(), ["Source: departmental returns"], ["Total", "", "", ""]]
+
+    result = _import("SYN_March_2021.csv", make_csv(HEADERS_2021, rows))
+
+    assert Programme.objects.filter(department=department).count() == 1
+    assert any("is not a project row" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    ("header", "meaning"),
+    [
+        ("Non-monetised benefits", None),
+        ("Monetised Benefits (£m)", "benefits"),
+        ("Financial Year Budget (£m)", "fy_baseline"),
+        ("Department / Organisation", "department"),
+    ],
+)
+def test_more_header_spellings(header, meaning):
+    assert header_meaning(header) == meaning

@@ -257,6 +257,7 @@ class ProgrammeDashboard:
     facts: list
     sources: list
     benefits_named: list
+    narratives: list
     data_up_to: object
     latest_assessment: object
 
@@ -332,6 +333,11 @@ def programme_dashboard(programme):
         facts=list(programme.facts.select_related("source")),
         sources=list(sources_for(one)),
         benefits_named=list(programme.benefits.select_related("source")),
+        narratives=list(
+            programme.narratives.select_related("source").order_by(
+                "-data_date", "topic"
+            )[:60]
+        ),
         data_up_to=as_at,
         latest_assessment=max(
             assessments, key=lambda a: (a.data_date, a.assessor == "ipa"), default=None

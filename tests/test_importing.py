@@ -812,3 +812,18 @@ def test_note_rows_under_the_table_are_skipped_with_a_warning(department):
 )
 def test_more_header_spellings(header, meaning):
     assert header_meaning(header) == meaning
+
+
+@pytest.mark.django_db
+def test_narratives_show_on_the_programme_page(admin_client, department):
+    row = _one_row(
+        **{HEADERS_2021[13]: "Underspend because of a late supplier contract."}
+    )
+    _import("SYN_March_2021.csv", make_csv(HEADERS_2021, [row]))
+    programme = Programme.objects.get(department=department)
+
+    page = admin_client.get(f"/programmes/{programme.slug}/").content.decode()
+
+    assert "What the department said" in page
+    assert "Underspend because of a late supplier contract." in page
+    assert "Narrative on the budget and forecast variance" in page

@@ -4,7 +4,7 @@ its table cannot disagree. Floats appear only in the plotly figure."""
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .exports import safe_cell
@@ -65,15 +65,10 @@ class ChartCard:
     rows: list
     description: str
     figure: dict | None
-    numeric_columns: set = field(default_factory=set)
 
     @property
     def figure_id(self):
         return f"{self.slug}-data"
-
-    @property
-    def has_data(self):
-        return bool(self.rows)
 
     def csv_text(self):
         buffer = io.StringIO()

@@ -48,13 +48,8 @@ def headline_figures(programmes):
     programmes reported it) for a set of programmes."""
     programme_count = programmes.count()
     figures = FinancialFigure.objects.current().for_programmes(programmes)
-    wlc = figures.costs().whole_life().filter(kind="baseline").totals_with_coverage()
-    benefits = (
-        figures.benefits()
-        .whole_life()
-        .filter(kind="baseline", benefit__isnull=True)
-        .totals_with_coverage()
-    )
+    wlc = figures.costs().whole_life_baselines().totals_with_coverage()
+    benefits = figures.benefits().whole_life_baselines().totals_with_coverage()
     spend = figures.costs().filter(kind="actual").totals_with_coverage()
     return [
         Headline("Programmes", f"{programme_count:,}"),

@@ -33,20 +33,24 @@ def _assessments():
     return DeliveryConfidenceAssessment.objects
 
 
-def _current_whole_life(measure, programme_ref="pk"):
-    """A programme's current whole-life baseline of one measure: NULL when not
-    reported or withheld."""
+# A programme's own current whole-life baseline (not a named benefit's): at most
+# one row per programme and measure. Written once, used by pages, reports and COPY.
+WHOLE_LIFE_BASELINE = {
+    "kind": "baseline",
+    "period": "whole_life",
+    "benefit__isnull": True,
+    "is_current": True,
+}
+
+
+def whole_life_subquery(figures, measure, programme_ref="pk"):
+    """The current whole-life baseline of one measure for the outer row's programme,
+    from `figures` (now, or as rebuilt at a moment): NULL when not reported or
+    withheld."""
     return Subquery(
-        _figures()
-        .filter(
-            programme=OuterRef(programme_ref),
-            measure=measure,
-            kind="baseline",
-            period="whole_life",
-            benefit__isnull=True,
-            is_current=True,
-        )
-        .values("amount_gbp")[:1],
+        figures.filter(
+            programme=OuterRef(programme_ref), measure=measure, **WHOLE_LIFE_BASELINE
+        ).values("amount_gbp")[:1],
         output_field=MONEY_FIELD,
     )
 
@@ -86,6 +90,10 @@ class FinancialFigureQuerySet(models.QuerySet):
 
     def whole_life(self):
         return self.filter(period="whole_life")
+
+    def whole_life_baselines(self):
+        """Programmes' own current whole-life baselines (see WHOLE_LIFE_BASELINE)."""
+        return self.filter(**WHOLE_LIFE_BASELINE)
 
     def reported(self):
         """Figures with an amount (not withheld)."""
@@ -190,11 +198,13 @@ class ProgrammeQuerySet(models.QuerySet):
     def with_whole_life_cost(self):
         """Adds `whole_life_cost_gbp`: the current whole-life cost baseline, or None
         when not reported or withheld."""
-        return self.annotate(whole_life_cost_gbp=_current_whole_life("cost"))
+        return self.annotate(
+            whole_life_cost_gbp=whole_life_subquery(_figures(), "cost")
+        )
 
     def with_benefits(self):
         """Adds `benefits_gbp`: the current whole-life benefits baseline, or None."""
-        return self.annotate(benefits_gbp=_current_whole_life("benefit"))
+        return self.annotate(benefits_gbp=whole_life_subquery(_figures(), "benefit"))
 
     def with_dashboard_columns(self):
         """Everything a programme row on a page shows: department, latest rating
@@ -216,15 +226,13 @@ class ProgrammeQuerySet(models.QuerySet):
         from django.db.models import FilteredRelation
 
         def current_whole_life(measure):
+            condition = {f"figures__{k}": v for k, v in WHOLE_LIFE_BASELINE.items()}
             return FilteredRelation(
                 "figures",
                 condition=Q(
                     figures__measure=measure,
-                    figures__kind="baseline",
-                    figures__period="whole_life",
-                    figures__benefit__isnull=True,
-                    figures__is_current=True,
                     figures__amount_gbp__isnull=False,
+                    **condition,
                 ),
             )
 

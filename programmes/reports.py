@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from .exports import FORMULA_STARTS
 from .models import (
     ChangeLogEntry,
     DeliveryConfidenceAssessment,
@@ -18,7 +19,7 @@ from .models import (
 )
 from .money import round_money, variance, variance_pct
 from .periods import FinancialYear, financial_year_label
-from .querysets import MONEY_FIELD
+from .querysets import MONEY_FIELD, WHOLE_LIFE_BASELINE, whole_life_subquery
 
 Historical = FinancialFigure.history.model
 
@@ -133,20 +134,6 @@ def figures_as_at(moment):
     )
 
 
-def _whole_life(figures, measure):
-    return Subquery(
-        figures.filter(
-            programme=OuterRef("programme"),
-            measure=measure,
-            kind="baseline",
-            period="whole_life",
-            benefit__isnull=True,
-            is_current=True,
-        ).values("amount_gbp")[:1],
-        output_field=MONEY_FIELD,
-    )
-
-
 @dataclass
 class BudgetQuery:
     """The budget report's reads over one set of figures (now, or as at a moment):
@@ -168,8 +155,12 @@ class BudgetQuery:
             "data_date": Max("data_date"),
         }
         if whole_life:
-            annotations["whole_life_cost_gbp"] = _whole_life(self.figures, "cost")
-            annotations["benefits_gbp"] = _whole_life(self.figures, "benefit")
+            annotations["whole_life_cost_gbp"] = whole_life_subquery(
+                self.figures, "cost", "programme"
+            )
+            annotations["benefits_gbp"] = whole_life_subquery(
+                self.figures, "benefit", "programme"
+            )
         return (
             self.selected.order_by()
             .values(
@@ -187,11 +178,7 @@ class BudgetQuery:
     def whole_life_for(self, programme_ids):
         """{(programme id, measure): amount} for the given programmes, one query."""
         found = self.figures.filter(
-            programme__in=programme_ids,
-            kind="baseline",
-            period="whole_life",
-            benefit__isnull=True,
-            is_current=True,
+            programme__in=programme_ids, **WHOLE_LIFE_BASELINE
         ).values_list("programme", "measure", "amount_gbp")
         return {(p, m): a for p, m, a in found}
 
@@ -444,7 +431,12 @@ CHANGE_COLUMNS = [
 ]
 
 
-FORMULA_CHARS = "('=', '+', '-', '@', chr(9), chr(13))"
+def _sql_char(char):
+    return f"chr({ord(char)})" if not char.isprintable() else f"'{char}'"
+
+
+# The same characters as exports.safe_cell escapes, written as SQL.
+FORMULA_CHARS = "(" + ", ".join(_sql_char(c) for c in FORMULA_STARTS) + ")"
 
 
 def _safe_text(column):
@@ -471,9 +463,7 @@ def budget_copy_sql(query):
     SQL. Whole-life figures are joined once, not looked up row by row."""
     grouped = _inline_sql(query.rows(whole_life=False))
     whole_life = _inline_sql(
-        query.figures.filter(
-            kind="baseline", period="whole_life", benefit__isnull=True, is_current=True
-        )
+        query.figures.filter(**WHOLE_LIFE_BASELINE)
         .order_by()
         .values("programme_id", "measure", "amount_gbp")
     )

@@ -86,24 +86,33 @@ def _rows_with_totals(report, on_done):
     on_done(count)
 
 
+def _csv_preamble(report):
+    """The header block, a blank line and the column headings: the first lines of
+    every CSV export, however its rows are written."""
+    for label, value in report.header():
+        yield [safe_cell(label), safe_cell(value)]
+    yield []
+    yield [safe_cell(h) for h, _, _ in report.columns]
+
+
+def _csv_cells(values):
+    return ["" if v is None else safe_cell(v) for v in values]
+
+
 def csv_response(report, *, filename, on_done):
     writer = csv.writer(_Echo(), lineterminator=LINE_END)
 
     def stream():
         with _snapshot():
-            for label, value in report.header():
-                yield writer.writerow([safe_cell(label), safe_cell(value)])
-            yield writer.writerow([])
-            yield writer.writerow([safe_cell(h) for h, _, _ in report.columns])
+            for line in _csv_preamble(report):
+                yield writer.writerow(line)
             for kind, item in _rows_with_totals(report, on_done):
-                cells = (
+                values = (
                     report.values(item)
                     if kind == "line"
                     else item.cells(report.columns)
                 )
-                yield writer.writerow(
-                    ["" if v is None else safe_cell(v) for v in cells]
-                )
+                yield writer.writerow(_csv_cells(values))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -179,19 +188,14 @@ def copy_csv_response(report, *, copy_sql, db_totals, filename, on_done):
         buffer.truncate()
 
     with _snapshot():
-        for label, value in report.header():
-            writer.writerow([safe_cell(label), safe_cell(value)])
-        writer.writerow([])
-        writer.writerow([safe_cell(h) for h, _, _ in report.columns])
+        writer.writerows(_csv_preamble(report))
         flush()
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
                 f"COPY ({copy_sql}) TO STDOUT WITH (FORMAT csv)", spool
             )
         totals = db_totals()
-        writer.writerow(
-            ["" if v is None else safe_cell(v) for v in totals.cells(report.columns)]
-        )
+        writer.writerow(_csv_cells(totals.cells(report.columns)))
         flush()
         on_done(totals.rows)
     spool.seek(0)

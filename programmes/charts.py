@@ -117,6 +117,30 @@ def _layout(x_title, y_title, **extra):
     return layout
 
 
+def _bar_trace(index, label, categories, amounts, *, horizontal=False):
+    """One bar series in £ million: the palette colour and a pattern of its own (never
+    colour alone), each bar labelled with its readable amount."""
+    category_axis, value_axis = ("y", "x") if horizontal else ("x", "y")
+    trace = {
+        "type": "bar",
+        "name": label,
+        category_axis: categories,
+        value_axis: [_millions(a) for a in amounts],
+        "text": [format_gbp_short(a) for a in amounts],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": PALETTE[index], "pattern": {"shape": PATTERNS[index]}},
+        "hovertemplate": "%{"
+        + category_axis
+        + "}: %{text}<extra>"
+        + label
+        + "</extra>",
+    }
+    if horizontal:
+        trace["orientation"] = "h"
+    return trace
+
+
 def running_totals(yearly_rows, series):
     """yearly_totals() rows -> {year: {series key: cumulative Decimal or None}}.
     A series with no figure yet for a year carries its total forward once started."""
@@ -292,20 +316,7 @@ def department_bars_card(*, slug, departments, data_up_to, source):
         ]
     ):
         values = [getattr(d, attr) for d in shown]
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": label,
-                "y": names,
-                "x": [_millions(v) for v in values],
-                "text": [format_gbp_short(v) for v in values],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}},
-                "hovertemplate": "%{y}: %{text}<extra>" + label + "</extra>",
-            }
-        )
+        traces.append(_bar_trace(i, label, names, values, horizontal=True))
     rows = [
         [
             text_cell(d.name),
@@ -392,17 +403,7 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
     ]
     labels = [financial_year_label(y["year"]) for y in years]
     traces = [
-        {
-            "type": "bar",
-            "name": label,
-            "x": labels,
-            "y": [_millions(y[key]) for y in years],
-            "text": [format_gbp_short(y[key]) for y in years],
-            "textposition": "outside",
-            "cliponaxis": False,
-            "marker": {"color": PALETTE[i], "pattern": {"shape": PATTERNS[i]}},
-            "hovertemplate": "%{x}: %{text}<extra>" + label + "</extra>",
-        }
+        _bar_trace(i, label, labels, [y[key] for y in years])
         for i, (key, label) in enumerate(present)
     ]
     rows = []

@@ -421,6 +421,13 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
                     y["published_variance_pct"],
                     True,
                 ),
+                text_cell(
+                    {
+                        None: "",
+                        False: "Yes (within rounding)",
+                        True: "No: differs beyond rounding",
+                    }[y["published_disagrees"]]
+                ),
             ]
         )
     if years:
@@ -456,6 +463,7 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
             "Variance (£)",
             "Variance (%)",
             "Variance as published (%)",
+            "Published variance agrees with the figures?",
         ],
         rows=rows,
         description=description,

@@ -17,8 +17,10 @@ from .models import (
     Programme,
     Source,
 )
-from .money import format_gbp_short, variance, variance_pct
+from .money import differs_beyond_rounding, format_gbp_short, variance, variance_pct
 
+# Sources of the cross-government NISTA releases (services.gmpp_source_key).
+NISTA_SOURCE_PREFIX = "gmpp-nista-"
 GMPP_SOURCE = (
     "Government Major Projects Portfolio data (departments' annual releases, OGL v3.0)"
 )
@@ -208,12 +210,14 @@ def department_dashboard(department):
 
 def programme_years(programme):
     """The current baseline, forecast and actual of each financial year, with our
-    variance and the published one."""
+    variance, the published one, and whether the two really disagree (beyond the
+    publisher's rounding; NISTA's files publish the variance without its sign)."""
     figures = (
         FinancialFigure.objects.current()
         .costs()
         .yearly()
         .filter(programme=programme)
+        .select_related("source")
         .order_by("financial_year")
     )
     years = {}
@@ -226,14 +230,24 @@ def programme_years(programme):
                 "forecast": None,
                 "actual": None,
                 "published_variance_pct": None,
+                "unsigned": False,
             },
         )
         row[f.kind] = f.amount_gbp
         if f.kind == "forecast":
             row["published_variance_pct"] = f.published_variance_pct
+            row["unsigned"] = f.source.key.startswith(NISTA_SOURCE_PREFIX)
     for row in years.values():
         row["variance"] = variance(row["baseline"], row["forecast"])
         row["variance_pct"] = variance_pct(row["baseline"], row["forecast"])
+        published, ours = row["published_variance_pct"], row["variance_pct"]
+        if row["unsigned"] and published is not None and ours is not None:
+            published, ours = abs(published), abs(ours)
+        row["published_disagrees"] = (
+            None
+            if published is None or ours is None
+            else differs_beyond_rounding(published, ours)
+        )
     return list(years.values())
 
 

@@ -326,3 +326,40 @@ def test_generate_portfolio_refuses_to_mix_into_real_data(demo_data):
 
     with pytest.raises(CommandError, match="holds real programmes"):
         call_command("generate_portfolio", "--programmes", "3")
+
+
+@pytest.mark.django_db
+def test_published_variance_is_checked_against_the_figures(admin_client, demo_data):
+    response = admin_client.get("/programmes/universal-credit/?download=years")
+    rows = {
+        r["Financial year"]: r
+        for r in csv.DictReader(io.StringIO(response.content.decode()))
+    }
+
+    # NISTA's 2024-25 file publishes 2.10 without its sign; the figures give -2.10.
+    assert rows["2024-25"]["Variance (%)"] == "-2.10"
+    assert rows["2024-25"]["Variance as published (%)"] == "2.10"
+    assert (
+        rows["2024-25"]["Published variance agrees with the figures?"]
+        == "Yes (within rounding)"
+    )
+    figure = FinancialFigure.objects.get(
+        programme__slug="universal-credit",
+        kind="forecast",
+        period="year",
+        financial_year=2020,
+        is_current=True,
+    )
+    figure.published_variance_pct = Decimal(
+        "-24.00"
+    )  # the wrong sign: a real disagreement
+    figure.save()
+    changed = admin_client.get("/programmes/universal-credit/?download=years")
+    rows = {
+        r["Financial year"]: r
+        for r in csv.DictReader(io.StringIO(changed.content.decode()))
+    }
+    assert (
+        rows["2020-21"]["Published variance agrees with the figures?"]
+        == "No: differs beyond rounding"
+    )

@@ -3,7 +3,11 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from rest_framework import serializers, viewsets
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from .budget import BUDGET_COLUMNS, BudgetRows, api_line, lines_for_programme
 from .filters import ProgrammeFilter
 from .models import (
     Benefit,
@@ -14,8 +18,10 @@ from .models import (
     Milestone,
     Programme,
     Source,
+    assessor_name,
 )
 from .periods import financial_year_label
+from .reports import BudgetReportForm, budget_query
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "allow_null": True, "read_only": True}
 
@@ -70,9 +76,20 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     department_name = serializers.CharField(source="department.name", read_only=True)
     latest_rating = serializers.CharField(read_only=True, allow_null=True)
     latest_rating_date = serializers.DateField(read_only=True, allow_null=True)
+    latest_rating_assessor = serializers.SerializerMethodField()
     rating_since = serializers.DateField(read_only=True, allow_null=True)
-    whole_life_cost_gbp = serializers.DecimalField(**MONEY)
-    benefits_gbp = serializers.DecimalField(**MONEY)
+    whole_life_cost_gbp = serializers.DecimalField(
+        **MONEY, help_text="The newest nominal whole-life cost baseline."
+    )
+    whole_life_cost_date = serializers.DateField(read_only=True, allow_null=True)
+    benefits_gbp = serializers.DecimalField(
+        **MONEY, help_text="The newest nominal whole-life benefits baseline."
+    )
+    benefits_date = serializers.DateField(read_only=True, allow_null=True)
+    spend_to_date_gbp = serializers.DecimalField(**MONEY)
+    spend_to_date_date = serializers.DateField(read_only=True, allow_null=True)
+    status_text = serializers.CharField(read_only=True)
+    status_source = serializers.SlugRelatedField(read_only=True, slug_field="key")
     url = serializers.HyperlinkedIdentityField(
         view_name="api:programme-detail", lookup_field="slug"
     )
@@ -88,17 +105,32 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "department_name",
             "category",
             "status",
+            "status_text",
+            "status_date",
+            "status_source",
             "latest_rating",
             "latest_rating_date",
+            "latest_rating_assessor",
             "rating_since",
             "whole_life_cost_gbp",
+            "whole_life_cost_date",
             "benefits_gbp",
+            "benefits_date",
+            "spend_to_date_gbp",
+            "spend_to_date_date",
             "baseline_start_date",
             "baseline_end_date",
             "latest_start_date",
             "latest_end_date",
             "is_synthetic",
         ]
+
+    def get_latest_rating_assessor(self, programme) -> str | None:
+        if not programme.latest_rating_assessor:
+            return None
+        return assessor_name(
+            programme.latest_rating_assessor, programme.latest_rating_date
+        )
 
 
 class FigureSerializer(serializers.ModelSerializer):
@@ -165,12 +197,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class AssessmentSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+    assessor_name = serializers.CharField(read_only=True)
 
     class Meta:
         model = DeliveryConfidenceAssessment
         fields = [
             "data_date",
             "assessor",
+            "assessor_name",
             "rating",
             "scale",
             "raw_text",
@@ -198,6 +232,10 @@ class ImpactSerializer(serializers.ModelSerializer):
 
 
 class ProgrammeDetailSerializer(ProgrammeSerializer):
+    budget_lines = serializers.SerializerMethodField(
+        help_text="The current baseline, forecast and actual of each financial year, "
+        "as the budget report has them."
+    )
     figures = FigureSerializer(many=True, read_only=True)
     benefits = BenefitSerializer(many=True, read_only=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
@@ -209,12 +247,59 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             *ProgrammeSerializer.Meta.fields,
             "description",
             "senior_responsible_owner",
+            "budget_lines",
             "figures",
             "benefits",
             "milestones",
             "assessments",
             "disruption_impacts",
         ]
+
+    def get_budget_lines(self, programme) -> list[dict]:
+        return [
+            api_line(line, BUDGET_COLUMNS) for line in lines_for_programme(programme)
+        ]
+
+
+class BudgetLineList(APIView):
+    """Budget lines, one per programme and financial year, with the budget report's
+    filters (department slug, financial_year such as 2020-21, rating, category,
+    as_at, release) and its totals by price basis: the same rows and exact decimal
+    strings as its CSV. Paged with `page` (50 a page)."""
+
+    def get(self, request):
+        form = BudgetReportForm(request.query_params)
+        if not form.is_valid():
+            return Response({"errors": form.errors.get_json_data()}, status=400)
+        query = budget_query(**form.cleaned_data)
+        paginator = PageNumberPagination()
+        lines = BudgetRows(query, query.count())
+        page = paginator.paginate_queryset(lines, request, view=self)
+        response = paginator.get_paginated_response(
+            [api_line(line, BUDGET_COLUMNS) for line in page]
+        )
+        response.data["totals"] = [api_totals(t) for t in query.totals()]
+        return response
+
+
+def api_totals(totals):
+    return {
+        "price_basis": totals.price_basis_label,
+        "rows": totals.rows,
+        **{
+            f"{kind}_gbp": None if value is None else str(value)
+            for kind, value in (
+                ("baseline", totals.baseline_gbp),
+                ("forecast", totals.forecast_gbp),
+                ("actual", totals.actual_gbp),
+                ("variance", totals.variance_gbp),
+            )
+        },
+        "baseline_reported": totals.baseline_reported,
+        "forecast_reported": totals.forecast_reported,
+        "actual_reported": totals.actual_reported,
+        "variance_rows": totals.variance_rows,
+    }
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from .api import DepartmentViewSet, ProgrammeViewSet
+from .api import BudgetLineList, DepartmentViewSet, ProgrammeViewSet
 
 app_name = "api"
 
@@ -12,5 +12,6 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("budget-lines/", BudgetLineList.as_view(), name="budget-lines"),
     path("", include(router.urls)),
 ]

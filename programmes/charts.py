@@ -17,6 +17,7 @@ PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 DASHES = ["solid", "dash", "dot", "dashdot"]
 SYMBOLS = ["circle", "square", "diamond", "triangle-up"]
 PATTERNS = ["", "/", "x", "."]
+NOT_REPORTED = "Not reported"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif'
 
 Rating = DeliveryConfidenceAssessment.Rating
@@ -52,6 +53,11 @@ class Cell:
     text: str
     value: object = None  # the exact value, for downloads
     numeric: bool = False
+    missing: str = ""  # what a download says when there is no value
+
+    @property
+    def download(self):
+        return self.missing if self.value is None else safe_cell(self.value)
 
 
 @dataclass
@@ -75,9 +81,7 @@ class ChartCard:
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow([safe_cell(c) for c in self.columns])
         for row in self.rows:
-            writer.writerow(
-                ["" if cell.value is None else safe_cell(cell.value) for cell in row]
-            )
+            writer.writerow([cell.download for cell in row])
         return buffer.getvalue()
 
     @property
@@ -86,8 +90,10 @@ class ChartCard:
         return f"{size} bytes" if size < 1024 else f"{size / 1024:.0f} KB"
 
 
-def money_cell(amount):
-    return Cell(format_gbp_whole(amount), amount, numeric=True)
+def money_cell(amount, missing=NOT_REPORTED):
+    """An exact amount; "Not reported" (in the table and the download) when None."""
+    text = missing if amount is None else format_gbp_whole(amount)
+    return Cell(text, amount, numeric=True, missing=missing)
 
 
 def text_cell(text, value=None):
@@ -214,10 +220,14 @@ def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
     if missing and years:
         description += " Not published: " + ", ".join(m.lower() for m in missing) + "."
     description += " See the table for every year."
+    benefits = any(key[0] == "benefit" for key, _ in series)
     return ChartCard(
         slug=slug,
-        title="Cumulative spend and benefits by financial year",
-        subtitle=f"£ million, {scope}, running totals of the current figures for each year",
+        title="Cumulative spend and benefits by financial year"
+        if benefits
+        else "Cumulative spend by financial year",
+        subtitle=f"£ million, nominal prices, {scope}, running totals of the current "
+        "figures for each year (figures in real terms are not added in)",
         source=source,
         data_up_to=data_up_to,
         columns=["Financial year"] + [label + " (£)" for _, label in series],
@@ -273,7 +283,7 @@ def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Whole-life cost against benefits, by programme",
-        subtitle=f"£ million, {scope}, current whole-life baselines",
+        subtitle=f"£ million, nominal prices, {scope}, the newest nominal whole-life baselines",
         source=source,
         data_up_to=data_up_to,
         columns=["Programme", "Whole-life cost (£)", "Benefits baseline (£)"],
@@ -306,13 +316,18 @@ def department_bars_card(*, slug, departments, data_up_to, source):
     """Whole-life cost and benefits by department, with how many programmes gave
     each figure."""
     shown = [d for d in departments if d.programme_count]
-    shown.sort(key=lambda d: d.whole_life_cost_gbp)
+    shown.sort(
+        key=lambda d: (
+            d.whole_life_cost_total is not None,
+            d.whole_life_cost_total or 0,
+        )
+    )
     names = [d.abbreviation for d in shown]
     traces = []
     for i, (attr, label) in enumerate(
         [
-            ("whole_life_cost_gbp", "Whole-life cost"),
-            ("benefits_gbp", "Benefits baseline"),
+            ("whole_life_cost_total", "Whole-life cost"),
+            ("benefits_total", "Benefits baseline"),
         ]
     ):
         values = [getattr(d, attr) for d in shown]
@@ -320,22 +335,25 @@ def department_bars_card(*, slug, departments, data_up_to, source):
     rows = [
         [
             text_cell(d.name),
-            money_cell(d.whole_life_cost_gbp),
+            money_cell(d.whole_life_cost_total),
             Cell(
                 f"{d.whole_life_cost_reported} of {d.programme_count}",
                 d.whole_life_cost_reported,
                 True,
             ),
-            money_cell(d.benefits_gbp),
+            money_cell(d.benefits_total),
             Cell(
                 f"{d.benefits_reported} of {d.programme_count}",
                 d.benefits_reported,
                 True,
             ),
             Cell(
-                "" if benefit_per_pound(d) is None else f"£{benefit_per_pound(d):.2f}",
+                "Not comparable"
+                if benefit_per_pound(d) is None
+                else f"£{benefit_per_pound(d):.2f}",
                 benefit_per_pound(d),
                 True,
+                missing="Not comparable",
             ),
         ]
         for d in reversed(shown)
@@ -362,7 +380,7 @@ def department_bars_card(*, slug, departments, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Whole-life cost and benefits by department",
-        subtitle="£ million, all programmes, current whole-life baselines",
+        subtitle="£ million, nominal prices, all programmes, the newest nominal whole-life baseline of each",
         source=source,
         data_up_to=data_up_to,
         columns=[
@@ -390,61 +408,76 @@ def department_bars_card(*, slug, departments, data_up_to, source):
     )
 
 
-def yearly_money_card(*, slug, scope, years, data_up_to, source):
-    """Baseline, forecast and actual for each financial year, with the variance.
-    `years` are rows of (year, baseline, forecast, actual, published variance)."""
+def amount_cell(amount):
+    """A budget line's figure (budget.Amount): exact pounds, the publisher's words
+    for a withheld one, or Not reported; the download says the same."""
+    text = format_gbp_whole(amount.gbp) if amount.gbp is not None else str(amount)
+    return Cell(text, amount.gbp, numeric=True, missing=str(amount))
+
+
+def yearly_money_card(*, slug, scope, lines, data_up_to, source):
+    """Baseline, forecast and actual for each financial year (budget lines), with
+    our variance beside the published one, the price basis and the release."""
     series = [
         ("baseline", "Baseline"),
         ("forecast", "Forecast"),
         ("actual", "Actual spend"),
     ]
     present = [
-        (k, label) for k, label in series if any(y[k] is not None for y in years)
+        (k, label)
+        for k, label in series
+        if any(getattr(line, k).gbp is not None for line in lines)
     ]
-    labels = [financial_year_label(y["year"]) for y in years]
+    labels = [line.financial_year_label for line in lines]
     traces = [
-        _bar_trace(i, label, labels, [y[key] for y in years])
+        _bar_trace(i, label, labels, [getattr(line, key).gbp for line in lines])
         for i, (key, label) in enumerate(present)
     ]
-    rows = []
-    for y in years:
-        rows.append(
-            [text_cell(financial_year_label(y["year"]))]
-            + [money_cell(y[key]) for key, _ in series]
-            + [
-                money_cell(y["variance"]),
-                Cell(format_pct(y["variance_pct"]), y["variance_pct"], True),
-                Cell(
-                    format_pct(y["published_variance_pct"], signed=False)
-                    if y["published_variance_pct"] is not None
-                    else "",
-                    y["published_variance_pct"],
-                    True,
-                ),
-                text_cell(
-                    {
-                        None: "",
-                        False: "Yes (within rounding)",
-                        True: "No: differs beyond rounding",
-                    }[y["published_disagrees"]]
-                ),
-            ]
-        )
-    if years:
+    agreement = {
+        None: "",
+        False: "Yes (within rounding)",
+        True: "No: differs beyond rounding",
+    }
+    rows = [
+        [text_cell(line.financial_year_label)]
+        + [amount_cell(getattr(line, key)) for key, _ in series]
+        + [
+            money_cell(line.variance_gbp, missing=""),
+            Cell(format_pct(line.variance_pct), line.variance_pct, True),
+            Cell(
+                format_pct(line.published_variance_pct, signed=False)
+                if line.published_variance_pct is not None
+                else "",
+                line.published_variance_pct,
+                True,
+            ),
+            text_cell(agreement[line.published_disagrees]),
+            text_cell(line.price_basis_label),
+            text_cell(line.data_date.strftime("%-d %B %Y"), line.data_date.isoformat()),
+        ]
+        for line in lines
+    ]
+    if lines:
         big = [
-            y
-            for y in years
-            if y["variance_pct"] is not None and abs(y["variance_pct"]) > 5
+            line
+            for line in lines
+            if line.variance_pct is not None and abs(line.variance_pct) > 5
         ]
         description = (
-            f"{len(years)} financial years from {labels[0]} to {labels[-1]}; "
+            f"{len(lines)} financial years from {labels[0]} to {labels[-1]}; "
             f"the forecast differed from the baseline by more than 5% in {len(big)} of them"
         )
-        latest = years[-1]
-        if latest["baseline"] is not None and latest["forecast"] is not None:
+        latest = lines[-1]
+        if latest.baseline.gbp is not None and latest.forecast.gbp is not None:
             description += (
-                f". In {labels[-1]} the baseline was {format_gbp_short(latest['baseline'])} "
-                f"and the forecast {format_gbp_short(latest['forecast'])}"
+                f". In {labels[-1]} the baseline was "
+                f"{format_gbp_short(latest.baseline.gbp)} and the forecast "
+                f"{format_gbp_short(latest.forecast.gbp)}"
+                + (
+                    f" ({latest.price_basis_label.lower()} prices)"
+                    if latest.price_basis != "nominal"
+                    else ""
+                )
             )
         description += ". See the table for every year."
     else:
@@ -452,7 +485,8 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Baseline, forecast and actual by financial year",
-        subtitle=f"£ million, {scope}, the current figure for each year",
+        subtitle=f"£ million, {scope}, the current figure for each year, in the prices "
+        "of its release (see the table)",
         source=source,
         data_up_to=data_up_to,
         columns=[
@@ -464,6 +498,8 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
             "Variance (%)",
             "Variance as published (%)",
             "Published variance agrees with the figures?",
+            "Price basis",
+            "Release (data date)",
         ],
         rows=rows,
         description=description,
@@ -471,7 +507,7 @@ def yearly_money_card(*, slug, scope, years, data_up_to, source):
             "data": traces,
             "layout": _layout("Financial year", "£ million", barmode="group"),
         }
-        if years
+        if lines
         else None,
     )
 
@@ -571,7 +607,7 @@ def ratings_card(*, slug, scope, assessments, data_up_to, source):
                         "width": 2,
                     },
                 },
-                "customdata": [a.get_assessor_display() for a in points],
+                "customdata": [a.assessor_name for a in points],
                 "hovertemplate": "%{x|%d %b %Y}: %{y} (%{customdata})<extra></extra>",
             }
         )
@@ -582,7 +618,7 @@ def ratings_card(*, slug, scope, assessments, data_up_to, source):
                 text_cell(a.data_date.strftime("%d %B %Y"), a.data_date.isoformat()),
                 text_cell(a.get_rating_display(), a.get_rating_display()),
                 text_cell(a.get_scale_display()),
-                text_cell(a.get_assessor_display()),
+                text_cell(a.assessor_name),
                 text_cell(a.raw_text),
             ]
         )
@@ -595,7 +631,7 @@ def ratings_card(*, slug, scope, assessments, data_up_to, source):
         description = (
             f"{len(assessments)} assessments from {assessments[0].data_date:%B %Y} to "
             f"{latest.data_date:%B %Y}; the latest is {latest.get_rating_display()} "
-            f"({latest.get_assessor_display()}). "
+            f"({latest.assessor_name}). "
         )
         if len({a.scale for a in assessments}) > 1:
             description += "The scale changed from five points to three in between. "

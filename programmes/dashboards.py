@@ -2,11 +2,11 @@
 read with a fixed number of queries whatever the number of programmes."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
 from . import charts
+from .budget import lines_for_programme
 from .models import (
     DeliveryConfidenceAssessment,
     Department,
@@ -15,15 +15,41 @@ from .models import (
     Fact,
     FinancialFigure,
     Programme,
+    ScheduleSnapshot,
     Source,
 )
-from .money import differs_beyond_rounding, format_gbp_short, variance, variance_pct
+from .money import format_gbp_short
 
-# Sources of the cross-government NISTA releases (services.gmpp_source_key).
-NISTA_SOURCE_PREFIX = "gmpp-nista-"
-GMPP_SOURCE = (
-    "Government Major Projects Portfolio data (departments' annual releases, OGL v3.0)"
-)
+GMPP_TITLE = "Government Major Projects Portfolio data releases"
+
+
+def source_line(model, programmes, **filters):
+    """A chart's source line, built from the sources of the rows it shows (`model`
+    rows of these programmes): the GMPP releases with their years, synthetic data
+    as synthetic, and how many other publications."""
+    sources = Source.objects.filter(
+        pk__in=model.objects.filter(programme__in=programmes, **filters).values(
+            "source"
+        )
+    )
+    kinds = {}
+    for kind, year in sources.values_list("kind", "published_year"):
+        kinds.setdefault(kind, []).append(year)
+    parts = []
+    if years := kinds.pop(Source.Kind.GMPP_RELEASE, None):
+        span = (
+            f"{min(years)}"
+            if min(years) == max(years)
+            else f"{min(years)}–{max(years)}"
+        )
+        parts.append(f"{GMPP_TITLE}, published {span} (Open Government Licence v3.0)")
+    if kinds.pop(Source.Kind.SYNTHETIC, None):
+        parts.append("Synthetic data, generated for testing: not real figures")
+    if others := sum(len(years) for years in kinds.values()):
+        parts.append(
+            f"{others} other publication{'s' if others != 1 else ''} (see Sources)"
+        )
+    return "; ".join(parts) or "No source: nothing is shown"
 
 
 @dataclass
@@ -31,6 +57,7 @@ class Headline:
     label: str
     value: str
     detail: str = ""
+    exact: object = None  # the exact amount behind a rounded value
 
 
 def _latest_date(*dates):
@@ -38,27 +65,36 @@ def _latest_date(*dates):
     return max(dates) if dates else None
 
 
-def _coverage(label, totals, programme_count):
-    detail = f"from {totals['reported']} of {programme_count} programmes"
-    if totals["withheld"]:
-        detail += f"; {totals['withheld']} withheld"
-    return Headline(label, format_gbp_short(totals["total"]), detail)
+NOT_REPORTED = "Not reported"
+HEADLINE_MONEY = [
+    ("whole_life_cost", "Whole-life cost"),
+    ("spend_to_date", "Spend to date"),
+    ("benefits", "Benefits baseline"),
+]
 
 
 def headline_figures(programmes):
-    """Programmes, whole-life cost, spend to date and benefits (each saying how many
-    programmes reported it) for a set of programmes."""
-    programme_count = programmes.count()
-    figures = FinancialFigure.objects.current().for_programmes(programmes)
-    wlc = figures.costs().whole_life_baselines().totals_with_coverage()
-    benefits = figures.benefits().whole_life_baselines().totals_with_coverage()
-    spend = figures.costs().filter(kind="actual").totals_with_coverage()
-    return [
-        Headline("Programmes", f"{programme_count:,}"),
-        _coverage("Whole-life cost", wlc, programme_count),
-        _coverage("Spend to date reported", spend, programme_count),
-        _coverage("Benefits baseline", benefits, programme_count),
-    ]
+    """Programmes, whole-life cost, spend to date and benefits for a set of
+    programmes: the sums of exactly what each programme's page shows (nominal
+    prices), each saying how many programmes reported it; "Not reported" when
+    none did."""
+    totals = programmes.money_totals()
+    count = totals["programmes"]
+    headlines = [Headline("Programmes", f"{count:,}")]
+    for name, label in HEADLINE_MONEY:
+        total = totals[f"{name}_total"]
+        detail = f"from {totals[f'{name}_reported']:,} of {count:,} programmes"
+        if total is not None:
+            detail += ", nominal prices"
+        headlines.append(
+            Headline(
+                label,
+                NOT_REPORTED if total is None else format_gbp_short(total),
+                detail,
+                exact=total,
+            )
+        )
+    return headlines
 
 
 def rating_summary(programmes):
@@ -99,25 +135,24 @@ def data_up_to(programmes=None):
 
 def departments_with_totals():
     """Every department with its portfolio totals (see
-    ProgrammeQuerySet.department_totals): two queries, whatever the number of
-    programmes, merged by department."""
+    ProgrammeQuerySet.department_totals; None where nothing was published): two
+    queries, whatever the number of programmes, merged by department."""
     totals = {row["department"]: row for row in Programme.objects.department_totals()}
     departments = list(Department.objects.order_by("name"))
-    empty = dict.fromkeys(
-        ("programme_count", "whole_life_cost_reported", "benefits_reported"), 0
-    ) | dict.fromkeys(
-        (
-            "whole_life_cost_gbp",
-            "benefits_gbp",
-            "matched_cost_gbp",
-            "matched_benefits_gbp",
-        ),
-        Decimal("0"),
+    names = (
+        "programme_count",
+        "whole_life_cost_total",
+        "whole_life_cost_reported",
+        "benefits_total",
+        "benefits_reported",
+        "matched_cost_gbp",
+        "matched_benefits_gbp",
     )
     for department in departments:
-        for name, value in (empty | totals.get(department.pk, {})).items():
-            if name != "department":
-                setattr(department, name, value if value is not None else empty[name])
+        row = totals.get(department.pk, {})
+        for name in names:
+            default = 0 if name.endswith(("_count", "_reported")) else None
+            setattr(department, name, row.get(name, default))
     return departments
 
 
@@ -159,7 +194,7 @@ def portfolio_dashboard():
             slug="by-department",
             departments=departments,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(FinancialFigure, programmes, period="whole_life"),
         ),
         data_up_to=as_at,
         facts=list(
@@ -194,69 +229,26 @@ def department_dashboard(department):
             scope=scope,
             yearly_rows=rows,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(FinancialFigure, programmes, period="year"),
         ),
         scatter_card=charts.cost_benefit_scatter_card(
             slug="cost-benefit",
             scope=scope,
             programmes=listed,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(FinancialFigure, programmes, period="whole_life"),
         ),
         data_up_to=as_at,
         sources=list(sources_for(programmes)[:50]),
     )
 
 
-def programme_years(programme):
-    """The current baseline, forecast and actual of each financial year, with our
-    variance, the published one, and whether the two really disagree (beyond the
-    publisher's rounding; NISTA's files publish the variance without its sign)."""
-    figures = (
-        FinancialFigure.objects.current()
-        .costs()
-        .yearly()
-        .filter(programme=programme)
-        .select_related("source")
-        .order_by("financial_year")
-    )
-    years = {}
-    for f in figures:
-        row = years.setdefault(
-            f.financial_year,
-            {
-                "year": f.financial_year,
-                "baseline": None,
-                "forecast": None,
-                "actual": None,
-                "published_variance_pct": None,
-                "unsigned": False,
-            },
-        )
-        row[f.kind] = f.amount_gbp
-        if f.kind == "forecast":
-            row["published_variance_pct"] = f.published_variance_pct
-            row["unsigned"] = f.source.key.startswith(NISTA_SOURCE_PREFIX)
-    for row in years.values():
-        row["variance"] = variance(row["baseline"], row["forecast"])
-        row["variance_pct"] = variance_pct(row["baseline"], row["forecast"])
-        published, ours = row["published_variance_pct"], row["variance_pct"]
-        if row["unsigned"] and published is not None and ours is not None:
-            published, ours = abs(published), abs(ours)
-        row["published_disagrees"] = (
-            None
-            if published is None or ours is None
-            else differs_beyond_rounding(published, ours)
-        )
-    return list(years.values())
-
-
 @dataclass
 class ProgrammeDashboard:
     programme: object
-    whole_life_cost: object
+    money: object  # the programme with_money(): what totals add up
+    whole_life_cost: object  # the current figure, shown when in real terms
     benefits: object
-    spend_to_date: object
     years_card: object
     cumulative_card: object
     end_date_card: object
@@ -269,6 +261,7 @@ class ProgrammeDashboard:
     narratives: list
     data_up_to: object
     latest_assessment: object
+    latest_dates_at: object = None  # the data date of the latest reported dates
 
     @property
     def end_date_slip_text(self):
@@ -291,12 +284,7 @@ def programme_dashboard(programme):
         (f.measure, f.kind): f
         for f in current.whole_life().filter(benefit__isnull=True)
     }
-    spend = (
-        current.costs()
-        .filter(kind="actual", period="to_date")
-        .order_by("-data_date")
-        .first()
-    )
+    money = Programme.objects.with_money().get(pk=programme.pk)
     assessments = list(
         programme.assessments.select_related("source").order_by("data_date", "assessor")
     )
@@ -304,36 +292,36 @@ def programme_dashboard(programme):
     rows = list(FinancialFigure.objects.filter(programme=programme).yearly_totals())
     return ProgrammeDashboard(
         programme=programme,
+        money=money,
         whole_life_cost=whole_life.get(("cost", "baseline")),
         benefits=whole_life.get(("benefit", "baseline")),
-        spend_to_date=spend,
         years_card=charts.yearly_money_card(
             slug="years",
             scope=scope,
-            years=programme_years(programme),
+            lines=lines_for_programme(programme),
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(FinancialFigure, one, period="year"),
         ),
         cumulative_card=charts.cumulative_spend_card(
             slug="cumulative",
             scope=scope,
             yearly_rows=rows,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(FinancialFigure, one, period="year"),
         ),
         end_date_card=charts.end_date_card(
             slug="end-date",
             scope=scope,
             snapshots=snapshots,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(ScheduleSnapshot, one),
         ),
         ratings_card=charts.ratings_card(
             slug="ratings",
             scope=scope,
             assessments=assessments,
             data_up_to=as_at,
-            source=GMPP_SOURCE,
+            source=source_line(DeliveryConfidenceAssessment, one),
         ),
         milestones=list(programme.milestones.select_related("source")),
         impacts=list(
@@ -351,6 +339,7 @@ def programme_dashboard(programme):
         latest_assessment=max(
             assessments, key=lambda a: (a.data_date, a.assessor == "ipa"), default=None
         ),
+        latest_dates_at=snapshots[-1].data_date if snapshots else None,
     )
 
 

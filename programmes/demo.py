@@ -25,6 +25,7 @@ from .services import (
     ChangeCount,
     GmppRecord,
     apply_gmpp_record,
+    derive_statuses,
     gmpp_release_source,
     record_figure,
     upsert,
@@ -149,6 +150,13 @@ def load_facts(counter):
         slug = spec.pop("slug")
         spec["department"] = departments[spec["department"]]
         spec["source"] = sources[spec["source"]]
+        if "status" in spec:
+            # A recorded closure, stated by its source, not derived from releases.
+            spec.update(
+                status_source=spec["source"],
+                status_is_derived=False,
+                status_date=spec.get("latest_end_date"),
+            )
         programmes[slug] = upsert(
             Programme,
             lookup={"slug": slug},
@@ -243,4 +251,5 @@ def load_demo_data():
     load_sources(counter)
     load_gmpp_history(counter)
     load_facts(counter)
+    derive_statuses(counter=counter, reason=REASON)
     return counter

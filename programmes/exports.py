@@ -38,22 +38,23 @@ def safe_cell(value):
 
 
 class Report:
-    """What an export writes: a title, the header block, columns, lines from an
-    iterable (read inside the export's transaction), and how to total them."""
+    """What an export writes: a title, the header block, columns (each with a
+    `header`, `is_money`, `kind` and `download(line)`), lines from an iterable and
+    the totals rows, both read inside the export's transaction."""
 
     def __init__(self, *, title, slug, columns, lines, header, totals=None, notes=()):
         self.title = title
         self.slug = slug
-        self.columns = columns  # (header, attribute, is money)
+        self.columns = columns
         self.lines = lines  # a callable returning an iterator, run in the transaction
         self.header = (
             header  # a callable returning [(label, value)], run in the transaction
         )
-        self.totals = totals  # a callable: () -> accumulator with add(line) and cells()
+        self.totals = totals  # a callable returning rows of cells, in the transaction
         self.notes = notes
 
     def values(self, line):
-        return [getattr(line, attribute) for _, attribute, _ in self.columns]
+        return [column.download(line) for column in self.columns]
 
 
 class _Echo:
@@ -74,15 +75,14 @@ def _snapshot():
 
 
 def _rows_with_totals(report, on_done):
-    totals = report.totals() if report.totals else None
+    """("line", cells) for each line, then ("totals", cells) for each totals row
+    (aggregates of the same query in the same snapshot)."""
     count = 0
     for line in report.lines():
         count += 1
-        if totals is not None:
-            totals.add(line)
-        yield "line", line
-    if totals is not None:
-        yield "totals", totals
+        yield "line", report.values(line)
+    for cells in report.totals() if report.totals else ():
+        yield "totals", cells
     on_done(count)
 
 
@@ -92,7 +92,7 @@ def _csv_preamble(report):
     for label, value in report.header():
         yield [safe_cell(label), safe_cell(value)]
     yield []
-    yield [safe_cell(h) for h, _, _ in report.columns]
+    yield [safe_cell(column.header) for column in report.columns]
 
 
 def _csv_cells(values):
@@ -106,12 +106,7 @@ def csv_response(report, *, filename, on_done):
         with _snapshot():
             for line in _csv_preamble(report):
                 yield writer.writerow(line)
-            for kind, item in _rows_with_totals(report, on_done):
-                values = (
-                    report.values(item)
-                    if kind == "line"
-                    else item.cells(report.columns)
-                )
+            for _, values in _rows_with_totals(report, on_done):
                 yield writer.writerow(_csv_cells(values))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -139,25 +134,20 @@ def xlsx_response(report, *, filename, on_done):
             notes.append([number, safe_cell(note)])
         data = workbook.create_sheet("Data")
         header_cells = []
-        for header, _, _ in report.columns:
-            cell = WriteOnlyCell(data, value=safe_cell(header))
+        for column in report.columns:
+            cell = WriteOnlyCell(data, value=safe_cell(column.header))
             cell.font = bold
             header_cells.append(cell)
         data.append(header_cells)
-        for kind, item in _rows_with_totals(report, on_done):
-            values = (
-                report.values(item) if kind == "line" else item.cells(report.columns)
-            )
+        for kind, values in _rows_with_totals(report, on_done):
             row = []
-            for (_, attribute, is_money), value in zip(
-                report.columns, values, strict=True
-            ):
+            for column, value in zip(report.columns, values, strict=True):
                 cell = WriteOnlyCell(
                     data, value=None if value is None else safe_cell(value)
                 )
-                if is_money and isinstance(value, Decimal):
+                if column.is_money and isinstance(value, Decimal):
                     cell.number_format = MONEY_FORMAT
-                elif attribute.endswith("pct") and isinstance(value, Decimal):
+                elif column.kind == "pct" and isinstance(value, Decimal):
                     cell.number_format = PERCENT_FORMAT
                 if kind == "totals":
                     cell.font = bold
@@ -174,7 +164,7 @@ def xlsx_response(report, *, filename, on_done):
     )
 
 
-def copy_csv_response(report, *, copy_sql, db_totals, filename, on_done):
+def copy_csv_response(report, *, copy_sql, db_count, filename, on_done):
     """PostgreSQL: the same CSV as csv_response, the rows written by COPY ... TO
     STDOUT (escaping and variance done in SQL) into a spooled file that stays in
     memory up to 1 MB, then streamed. Header, rows and totals share one snapshot."""
@@ -194,10 +184,10 @@ def copy_csv_response(report, *, copy_sql, db_totals, filename, on_done):
             cursor.cursor.copy_expert(
                 f"COPY ({copy_sql}) TO STDOUT WITH (FORMAT csv)", spool
             )
-        totals = db_totals()
-        writer.writerow(_csv_cells(totals.cells(report.columns)))
+        totals = report.totals()
+        writer.writerows(_csv_cells(cells) for cells in totals)
         flush()
-        on_done(totals.rows)
+        on_done(db_count())
     spool.seek(0)
     return FileResponse(
         spool,

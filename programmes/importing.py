@@ -22,6 +22,7 @@ from .services import (
     ChangeCount,
     GmppRecord,
     apply_gmpp_record,
+    derive_statuses,
     gmpp_release_source,
     upsert,
 )
@@ -463,6 +464,10 @@ def import_files(
     with transaction.atomic():
         for parsed in sorted(parsed_files, key=lambda f: f.data_date):
             _write_file(parsed, resolved, counter, user)
+        touched = {d for d in resolved.values() if isinstance(d, Department)}
+        derive_statuses(
+            departments=touched, counter=counter, reason="Status from the releases"
+        )
         if dry_run:
             transaction.set_rollback(True)
         else:

@@ -1,6 +1,8 @@
 """The programme register. Every figure knows its period, its source, its data date
 and whether it is synthetic; withheld, not reported and zero are kept apart."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import F, Q, Value
@@ -171,7 +173,8 @@ class Programme(VersionedModel):
         NOT_SET = "", "Not categorised"
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
+        NOT_KNOWN = "", "Not known (in no release)"
+        ACTIVE = "active", "In the GMPP"
         PAUSED = "paused", "Paused"
         COMPLETED = "completed", "Completed"
         CLOSED = "closed", "Closed early"
@@ -196,7 +199,26 @@ class Programme(VersionedModel):
     )
     senior_responsible_owner = models.CharField(max_length=200, blank=True)
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.ACTIVE
+        max_length=20, choices=Status.choices, blank=True, default=Status.NOT_KNOWN
+    )
+    status_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The data date the status is as at: for a programme that left the "
+        "GMPP, the last release that listed it.",
+    )
+    status_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Where the status comes from (a release, or a statement).",
+    )
+    status_is_derived = models.BooleanField(
+        default=True,
+        help_text="Derived from the releases; untick to state it yourself, with "
+        "its source.",
     )
     baseline_start_date = models.DateField(null=True, blank=True)
     baseline_end_date = models.DateField(null=True, blank=True)
@@ -223,6 +245,11 @@ class Programme(VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(
+                condition=Q(status="") | Q(status_source__isnull=False),
+                name="programme_status_has_a_source",
+                violation_error_message="Say where the status comes from: choose its source.",
+            ),
+            models.CheckConstraint(
                 condition=Q(baseline_end_date__isnull=True)
                 | Q(baseline_start_date__isnull=True)
                 | Q(baseline_end_date__gte=F("baseline_start_date")),
@@ -240,6 +267,17 @@ class Programme(VersionedModel):
 
     def __str__(self):
         return self.name
+
+    @property
+    def status_text(self):
+        """The status in words with its date: never an unsourced default."""
+        if self.status == self.Status.LEFT_GMPP and self.status_date:
+            return f"Left the GMPP: last reported in the {self.status_date:%B %Y} data"
+        if self.status == self.Status.ACTIVE and self.status_date:
+            return f"In the GMPP: listed in the latest release ({self.status_date:%B %Y} data)"
+        if self.status and self.status_date:
+            return f"{self.get_status_display()} (as at {self.status_date:%-d %B %Y})"
+        return self.get_status_display()
 
     @property
     def end_date_slip_days(self):
@@ -609,7 +647,8 @@ class DeliveryConfidenceAssessment(VersionedModel):
         THREE_POINT = "three_point", "Three-point"
 
     class Assessor(models.TextChoices):
-        IPA = "ipa", "IPA (NISTA)"
+        # The central assurance body of the time (see assessor_name).
+        IPA = "ipa", "Central assurance body (MPA, IPA or NISTA)"
         SRO = "sro", "Senior responsible owner"
 
     FIVE_POINT_ONLY = (Rating.AMBER_GREEN, Rating.AMBER_RED)
@@ -653,6 +692,30 @@ class DeliveryConfidenceAssessment(VersionedModel):
 
     def __str__(self):
         return f"{self.get_rating_display()} ({self.data_date:%d %b %Y})"
+
+    @property
+    def assessor_name(self):
+        """Who rated, by the body of the time: the Major Projects Authority (annual
+        reports to 2015, data to September 2014), the Infrastructure and Projects
+        Authority (reports 2016 to 2024) and NISTA (reports from 2025), or the SRO."""
+        return assessor_name(self.assessor, self.data_date)
+
+
+CENTRAL_BODIES = [
+    # (first data date rated by it, name)
+    (datetime.date(1900, 1, 1), "Major Projects Authority"),
+    (datetime.date(2015, 1, 1), "Infrastructure and Projects Authority"),
+    (
+        datetime.date(2025, 1, 1),
+        "National Infrastructure and Service Transformation Authority (NISTA)",
+    ),
+]
+
+
+def assessor_name(assessor, data_date):
+    if assessor == DeliveryConfidenceAssessment.Assessor.SRO:
+        return "Senior responsible owner"
+    return [name for start, name in CENTRAL_BODIES if start <= data_date][-1]
 
 
 class ScheduleSnapshot(VersionedModel):

@@ -33,25 +33,68 @@ def _assessments():
     return DeliveryConfidenceAssessment.objects
 
 
-# A programme's own current whole-life baseline (not a named benefit's): at most
-# one row per programme and measure. Written once, used by pages, reports and COPY.
-WHOLE_LIFE_BASELINE = {
-    "kind": "baseline",
-    "period": "whole_life",
-    "benefit__isnull": True,
-    "is_current": True,
-}
+# A programme's own whole-life baseline (not a named benefit's). Totals add only
+# nominal figures: a release in real terms is shown beside them, never added in.
+WHOLE_LIFE = {"kind": "baseline", "period": "whole_life", "benefit__isnull": True}
+NOMINAL = "nominal"
+MONEY_MEASURES = ("whole_life_cost", "benefits", "spend_to_date")
 
 
-def whole_life_subquery(figures, measure, programme_ref="pk"):
-    """The current whole-life baseline of one measure for the outer row's programme,
-    from `figures` (now, or as rebuilt at a moment): NULL when not reported or
-    withheld."""
-    return Subquery(
-        figures.filter(
-            programme=OuterRef(programme_ref), measure=measure, **WHOLE_LIFE_BASELINE
-        ).values("amount_gbp")[:1],
-        output_field=MONEY_FIELD,
+def latest_nominal_whole_life(measure, field="amount_gbp", programme_ref="pk"):
+    """The newest nominal whole-life baseline of one measure that gave an amount,
+    for the outer row's programme: the figure every total adds."""
+    newest = (
+        _figures()
+        .filter(
+            programme=OuterRef(programme_ref),
+            measure=measure,
+            price_basis=NOMINAL,
+            amount_gbp__isnull=False,
+            **WHOLE_LIFE,
+        )
+        .order_by("-data_date")
+    )
+    output = MONEY_FIELD if field == "amount_gbp" else models.DateField()
+    return Subquery(newest.values(field)[:1], output_field=output)
+
+
+def spend_to_date_subquery(field="amount_gbp", programme_ref="pk"):
+    """A programme's spend to date: its newest current cumulative (to-date) actual
+    when it published one, else the sum of its current nominal yearly actuals;
+    NULL when neither was published. The one definition of spend to date."""
+    costs = _figures().filter(
+        programme=OuterRef(programme_ref),
+        measure="cost",
+        kind="actual",
+        is_current=True,
+        amount_gbp__isnull=False,
+        benefit__isnull=True,
+    )
+    to_date = costs.filter(period="to_date").order_by("-data_date").values(field)[:1]
+    yearly = (
+        costs.filter(period="year", price_basis=NOMINAL)
+        .order_by()
+        .values("programme")
+        .annotate(
+            value=Sum("amount_gbp") if field == "amount_gbp" else Max("data_date")
+        )
+        .values("value")
+    )
+    output = MONEY_FIELD if field == "amount_gbp" else models.DateField()
+    return Coalesce(
+        Subquery(to_date, output_field=output),
+        Subquery(yearly, output_field=output),
+        output_field=output,
+    )
+
+
+def latest_assessment(programme_ref="pk", assessments=None):
+    """A programme's newest delivery confidence assessment (the central body's where
+    it and the SRO rated the same day), from `assessments` (now, as at a moment or
+    in one release): the one definition of "latest rating"."""
+    assessments = _assessments().all() if assessments is None else assessments
+    return assessments.filter(programme=OuterRef(programme_ref)).order_by(
+        "-data_date", "assessor"
     )
 
 
@@ -79,9 +122,6 @@ class FinancialFigureQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
-    def costs(self):
-        return self.filter(measure="cost")
-
     def benefits(self):
         return self.filter(measure="benefit")
 
@@ -90,10 +130,6 @@ class FinancialFigureQuerySet(models.QuerySet):
 
     def whole_life(self):
         return self.filter(period="whole_life")
-
-    def whole_life_baselines(self):
-        """Programmes' own current whole-life baselines (see WHOLE_LIFE_BASELINE)."""
-        return self.filter(**WHOLE_LIFE_BASELINE)
 
     def reported(self):
         """Figures with an amount (not withheld)."""
@@ -108,26 +144,15 @@ class FinancialFigureQuerySet(models.QuerySet):
             total=Coalesce(Sum("amount_gbp"), ZERO, output_field=MONEY_FIELD)
         )["total"]
 
-    def totals_with_coverage(self):
-        """{"total", "reported", "withheld"}: the exact sum, how many programmes
-        gave an amount and how many withheld one."""
-        return self.aggregate(
-            total=Coalesce(Sum("amount_gbp"), ZERO, output_field=MONEY_FIELD),
-            reported=Count(
-                "programme", distinct=True, filter=Q(amount_gbp__isnull=False)
-            ),
-            withheld=Count(
-                "programme", distinct=True, filter=Q(amount_gbp__isnull=True)
-            ),
-        )
-
     def yearly_totals(self):
         """Rows of financial_year, measure, kind with `total` (exact) and `programmes`
-        (how many reported), for current yearly figures, oldest year first."""
+        (how many reported), for current nominal yearly figures, oldest year first
+        (real-terms figures are never added to nominal ones)."""
         return (
             self.current()
             .yearly()
             .reported()
+            .filter(price_basis=NOMINAL)
             .order_by()
             .values("financial_year", "measure", "kind")
             .annotate(
@@ -160,14 +185,10 @@ class ProgrammeQuerySet(models.QuerySet):
         )
 
     def with_latest_rating(self):
-        """Adds `latest_rating` and `latest_rating_date` (the newest assessment; the
-        IPA's where the IPA and SRO rated the same day) and `rating_since`: the
-        first data date of the unbroken run of that rating up to the newest."""
-        newest = (
-            _assessments()
-            .filter(programme=OuterRef("pk"))
-            .order_by("-data_date", "assessor")
-        )
+        """Adds `latest_rating`, `latest_rating_date` and `latest_rating_assessor`
+        (see latest_assessment) and `rating_since`: the first data date of the
+        unbroken run of that rating up to the newest."""
+        newest = latest_assessment()
         last_different = (
             _assessments()
             .filter(programme=OuterRef("pk"))
@@ -190,83 +211,94 @@ class ProgrammeQuerySet(models.QuerySet):
             self.annotate(
                 latest_rating=Subquery(newest.values("rating")[:1]),
                 latest_rating_date=Subquery(newest.values("data_date")[:1]),
+                latest_rating_assessor=Subquery(newest.values("assessor")[:1]),
             )
             .annotate(last_different_rating_date=Subquery(last_different))
             .annotate(rating_since=Subquery(first_of_run))
         )
 
     def with_whole_life_cost(self):
-        """Adds `whole_life_cost_gbp`: the current whole-life cost baseline, or None
-        when not reported or withheld."""
+        """Adds `whole_life_cost_gbp` and `whole_life_cost_date`: the newest nominal
+        whole-life cost baseline and its data date (None when none was published)."""
         return self.annotate(
-            whole_life_cost_gbp=whole_life_subquery(_figures(), "cost")
+            whole_life_cost_gbp=latest_nominal_whole_life("cost"),
+            whole_life_cost_date=latest_nominal_whole_life("cost", "data_date"),
         )
 
     def with_benefits(self):
-        """Adds `benefits_gbp`: the current whole-life benefits baseline, or None."""
-        return self.annotate(benefits_gbp=whole_life_subquery(_figures(), "benefit"))
+        """Adds `benefits_gbp` and `benefits_date`: the newest nominal whole-life
+        benefits baseline and its data date, or None."""
+        return self.annotate(
+            benefits_gbp=latest_nominal_whole_life("benefit"),
+            benefits_date=latest_nominal_whole_life("benefit", "data_date"),
+        )
+
+    def with_spend_to_date(self):
+        """Adds `spend_to_date_gbp` and `spend_to_date_date` (see
+        spend_to_date_subquery), or None."""
+        return self.annotate(
+            spend_to_date_gbp=spend_to_date_subquery(),
+            spend_to_date_date=spend_to_date_subquery("data_date"),
+        )
+
+    def with_money(self):
+        """with_whole_life_cost, with_benefits and with_spend_to_date together."""
+        return self.with_whole_life_cost().with_benefits().with_spend_to_date()
 
     def with_dashboard_columns(self):
         """Everything a programme row on a page shows: department, latest rating
-        and since when, whole-life cost and benefits."""
+        and since when, whole-life cost, benefits and spend to date."""
+        return self.select_related("department").with_latest_rating().with_money()
+
+    def money_totals(self):
+        """{"programmes", and for each of whole_life_cost, benefits and
+        spend_to_date: "<name>_total" (exact sum, None over nothing) and
+        "<name>_reported" (how many programmes gave one)}. The sums of exactly what
+        each programme's page shows."""
+        money = {"output_field": MONEY_FIELD}
         return (
-            self.select_related("department")
-            .with_latest_rating()
-            .with_whole_life_cost()
-            .with_benefits()
+            self.order_by()
+            .with_money()
+            .aggregate(
+                programmes=Count("pk"),
+                **{
+                    f"{name}_total": Sum(f"{name}_gbp", **money)
+                    for name in MONEY_MEASURES
+                },
+                **{f"{name}_reported": Count(f"{name}_gbp") for name in MONEY_MEASURES},
+            )
         )
 
     def department_totals(self):
         """Per department: programme_count; whole_life_cost_gbp and benefits_gbp
-        (sums of the current whole-life baselines) with whole_life_cost_reported and
-        benefits_reported (how many programmes gave each); matched_cost_gbp and
-        matched_benefits_gbp over only the programmes that gave both. One query:
-        each programme joins at most one current figure of each, so no row is
-        counted twice."""
-        from django.db.models import FilteredRelation
-
-        def current_whole_life(measure):
-            condition = {f"figures__{k}": v for k, v in WHOLE_LIFE_BASELINE.items()}
-            return FilteredRelation(
-                "figures",
-                condition=Q(
-                    figures__measure=measure,
-                    figures__amount_gbp__isnull=False,
-                    **condition,
-                ),
-            )
-
-        both = Q(wl_cost__isnull=False, wl_benefit__isnull=False)
+        (sums of the newest nominal whole-life baselines, None over nothing) with
+        whole_life_cost_reported and benefits_reported (how many programmes gave
+        each); matched_cost_gbp and matched_benefits_gbp over only the programmes
+        that gave both."""
+        both = Q(whole_life_cost_gbp__isnull=False, benefits_gbp__isnull=False)
         money = {"output_field": MONEY_FIELD}
         return (
-            self.annotate(
-                wl_cost=current_whole_life("cost"),
-                wl_benefit=current_whole_life("benefit"),
-            )
-            .order_by()
+            self.order_by()
+            .with_whole_life_cost()
+            .with_benefits()
             .values("department")
             .annotate(
                 programme_count=Count("pk"),
-                whole_life_cost_gbp=Sum("wl_cost__amount_gbp", **money),
-                whole_life_cost_reported=Count("wl_cost__pk"),
-                benefits_gbp=Sum("wl_benefit__amount_gbp", **money),
-                benefits_reported=Count("wl_benefit__pk"),
-                matched_cost_gbp=Sum("wl_cost__amount_gbp", filter=both, **money),
-                matched_benefits_gbp=Sum(
-                    "wl_benefit__amount_gbp", filter=both, **money
-                ),
+                whole_life_cost_total=Sum("whole_life_cost_gbp", **money),
+                whole_life_cost_reported=Count("whole_life_cost_gbp"),
+                benefits_total=Sum("benefits_gbp", **money),
+                benefits_reported=Count("benefits_gbp"),
+                matched_cost_gbp=Sum("whole_life_cost_gbp", filter=both, **money),
+                matched_benefits_gbp=Sum("benefits_gbp", filter=both, **money),
             )
         )
 
     def rating_counts(self):
         """{rating: number of programmes} by latest rating ("" for never rated)."""
-        newest = (
-            _assessments()
-            .filter(programme=OuterRef("pk"))
-            .order_by("-data_date", "assessor")
-        )
         rows = (
-            self.annotate(latest_rating=Subquery(newest.values("rating")[:1]))
+            self.annotate(
+                latest_rating=Subquery(latest_assessment().values("rating")[:1])
+            )
             .order_by()
             .values("latest_rating")
             .annotate(n=Count("pk"))

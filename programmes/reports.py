@@ -2,13 +2,21 @@
 or as it stood at a moment, rebuilt from the history) and the change log."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, Min, Subquery
 from django.utils import timezone
 
+from .budget import (
+    BUDGET_COLUMNS,
+    KINDS,
+    NOT_APPLICABLE,
+    NOT_REPORTED,
+    SHORTHAND,
+    WITHHELD,
+    BudgetQuery,
+    Column,
+)
 from .exports import FORMULA_STARTS
 from .models import (
     ChangeLogEntry,
@@ -17,9 +25,8 @@ from .models import (
     FinancialFigure,
     Programme,
 )
-from .money import round_money, variance, variance_pct
-from .periods import FinancialYear, financial_year_label
-from .querysets import MONEY_FIELD, WHOLE_LIFE_BASELINE, whole_life_subquery
+from .periods import FinancialYear
+from .querysets import WHOLE_LIFE, latest_assessment
 
 Historical = FinancialFigure.history.model
 
@@ -99,6 +106,32 @@ class BudgetReportForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
 
+    release = forms.TypedChoiceField(
+        label="As published in release",
+        required=False,
+        coerce=datetime.date.fromisoformat,
+        empty_value=None,
+        help_text="The figures exactly as one GMPP release published them (its data "
+        "date), whether or not later releases replaced them",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].choices = [("", "The current figures")] + [
+            (day.isoformat(), f"Data of {day:%-d %B %Y}") for day in release_dates()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("as_at") and cleaned.get("release"):
+            self.add_error(
+                "release",
+                "Choose either an “as at” moment or a release, not both: a release "
+                "is already a fixed set of figures.",
+            )
+        return cleaned
+
     def applied(self):
         """The filters in words, for report headers and the export log."""
         labels = {}
@@ -114,232 +147,108 @@ class BudgetReportForm(forms.Form):
                 text = Programme.Category(value).label
             elif name == "as_at":
                 text = timezone.localtime(value).strftime("%d %B %Y %H:%M:%S %Z")
+            elif name == "release":
+                text = f"data of {value:%-d %B %Y}"
             else:
                 text = str(value)
             labels[str(field.label or name.replace("_", " ").capitalize())] = text
         return labels
 
 
-def figures_as_at(moment):
-    """The financial figures as they stood at `moment`, rebuilt from their history:
-    for each figure its newest historical version up to then, unless deleted."""
+def release_dates():
+    """The data dates of the releases that published yearly figures, newest first."""
+    return list(
+        FinancialFigure.objects.filter(period="year")
+        .order_by("-data_date")
+        .values_list("data_date", flat=True)
+        .distinct()
+    )
+
+
+def _as_at(history, moment):
+    """A history table's rows as they stood at `moment`: for each object its newest
+    historical version up to then, unless it had been deleted."""
     latest = (
-        Historical.objects.filter(history_date__lte=moment)
+        history.objects.filter(history_date__lte=moment)
         .values("id")
         .annotate(last=Max("history_id"))
         .values("last")
     )
-    return Historical.objects.filter(history_id__in=Subquery(latest)).exclude(
+    return history.objects.filter(history_id__in=Subquery(latest)).exclude(
         history_type="-"
     )
 
 
-@dataclass
-class BudgetQuery:
-    """The budget report's reads over one set of figures (now, or as at a moment):
-    the filtered yearly cost figures, grouped per programme and year on demand."""
+def figures_as_at(moment):
+    """The financial figures as they stood at `moment`, rebuilt from their history."""
+    return _as_at(Historical, moment)
 
-    figures: object  # every figure, for whole-life lookups
-    selected: object  # the current yearly cost figures the filters keep
 
-    def rows(self, *, whole_life=True):
-        """One row per programme and financial year with its current baseline,
-        forecast and actual (exact: there is one current figure of each), how many
-        of the year's figures were withheld, and (unless whole_life=False) the
-        programme's whole-life cost and benefits."""
-        annotations = {
-            "baseline_gbp": Sum("amount_gbp", filter=Q(kind="baseline")),
-            "forecast_gbp": Sum("amount_gbp", filter=Q(kind="forecast")),
-            "actual_gbp": Sum("amount_gbp", filter=Q(kind="actual")),
-            "withheld": Count("pk", filter=Q(amount_gbp__isnull=True)),
-            "data_date": Max("data_date"),
+def names_as_at(moment):
+    """A function giving {programme id: (name, department name)} as they stood at
+    `moment` for the programmes asked about (one query each time)."""
+
+    def rename(programme_ids):
+        programmes = _as_at(Programme.history.model, moment).filter(
+            id__in=programme_ids
+        )
+        departments = dict(
+            _as_at(Department.history.model, moment).values_list("id", "name")
+        )
+        return {
+            p.id: (p.name, departments.get(p.department_id, ""))
+            for p in programmes.only("id", "name", "department_id")
         }
-        if whole_life:
-            annotations["whole_life_cost_gbp"] = whole_life_subquery(
-                self.figures, "cost", "programme"
-            )
-            annotations["benefits_gbp"] = whole_life_subquery(
-                self.figures, "benefit", "programme"
-            )
-        return (
-            self.selected.order_by()
-            .values(
-                programme_ref=F("programme"),
-                programme_name=F("programme__name"),
-                gmpp_id=F("programme__gmpp_id"),
-                slug=F("programme__slug"),
-                department_name=F("programme__department__name"),
-                year=F("financial_year"),
-            )
-            .annotate(**annotations)
-            .order_by("department_name", "programme_name", "year")
-        )
 
-    def whole_life_for(self, programme_ids):
-        """{(programme id, measure): amount} for the given programmes, one query."""
-        found = self.figures.filter(
-            programme__in=programme_ids, **WHOLE_LIFE_BASELINE
-        ).values_list("programme", "measure", "amount_gbp")
-        return {(p, m): a for p, m, a in found}
+    return rename
 
-    def totals(self):
-        """The report's totals in one pass over the figures (no grouping): one
-        current figure of each kind per programme and year makes the sums exact."""
-        zero = Decimal("0")
-        money = {"output_field": MONEY_FIELD}
-        totals = self.selected.aggregate(
-            baseline=Sum("amount_gbp", filter=Q(kind="baseline"), **money),
-            forecast=Sum("amount_gbp", filter=Q(kind="forecast"), **money),
-            actual=Sum("amount_gbp", filter=Q(kind="actual"), **money),
-            baseline_reported=Count("amount_gbp", filter=Q(kind="baseline")),
-            forecast_reported=Count("amount_gbp", filter=Q(kind="forecast")),
-            actual_reported=Count("amount_gbp", filter=Q(kind="actual")),
-        )
-        # Rows are (programme, year) pairs: a DISTINCT over two integers.
-        rows = (
-            self.selected.order_by()
-            .values("programme", "financial_year")
-            .distinct()
-            .count()
-        )
-        return Totals(
-            rows=rows,
-            baseline_gbp=round_money(totals["baseline"] or zero),
-            forecast_gbp=round_money(totals["forecast"] or zero),
-            actual_gbp=round_money(totals["actual"] or zero),
-            baseline_reported=totals["baseline_reported"],
-            forecast_reported=totals["forecast_reported"],
-            actual_reported=totals["actual_reported"],
-        )
+
+def first_recorded():
+    """When the first figure was recorded (its history's oldest date), or None."""
+    return Historical.objects.aggregate(first=Min("history_date"))["first"]
 
 
 def budget_query(
-    *, department=None, financial_year=None, rating=None, category=None, as_at=None
+    *,
+    department=None,
+    financial_year=None,
+    rating=None,
+    category=None,
+    as_at=None,
+    release=None,
 ):
-    """The budget report for the form's filters; with `as_at`, everything as it
-    stood at that moment, rebuilt from the history."""
-    figures = FinancialFigure.objects.all() if as_at is None else figures_as_at(as_at)
-    selected = figures.filter(is_current=True, measure="cost", period="year")
+    """The budget lines for the form's filters: now; as stored at a moment (`as_at`,
+    rebuilt from the history: figures, names, departments and ratings); or as
+    published in one release (`release`, a data date)."""
+    figures = FinancialFigure.objects.all()
+    assessments = DeliveryConfidenceAssessment.objects.all()
+    programmes = Programme.objects.all()
+    rename = None
+    if as_at is not None:
+        figures = figures_as_at(as_at)
+        assessments = _as_at(DeliveryConfidenceAssessment.history.model, as_at)
+        programmes = _as_at(Programme.history.model, as_at)
+        rename = names_as_at(as_at)
+    selected = figures.filter(measure="cost", period="year")
+    if release is not None:
+        selected = selected.filter(data_date=release)
+        assessments = assessments.filter(data_date=release)
+    else:
+        selected = selected.filter(is_current=True)
     if department is not None:
-        selected = selected.filter(programme__department=department)
+        programmes = programmes.filter(department_id=department.pk)
+    if category:
+        programmes = programmes.filter(category=category)
+    if department is not None or category:
+        selected = selected.filter(programme__in=programmes.values("id"))
     if financial_year is not None:
         selected = selected.filter(financial_year=financial_year.start_year)
-    if category:
-        selected = selected.filter(programme__category=category)
     if rating:
-        latest = (
-            DeliveryConfidenceAssessment.objects.filter(programme=OuterRef("programme"))
-            .order_by("-data_date", "assessor")
-            .values("rating")[:1]
-        )
+        latest = latest_assessment("programme", assessments).values("rating")[:1]
         selected = selected.annotate(programme_rating=Subquery(latest)).filter(
             programme_rating=rating
         )
-    return BudgetQuery(figures=figures, selected=selected)
-
-
-@dataclass
-class BudgetLine:
-    """A budget report row ready to show or write: variance computed exactly."""
-
-    programme: str
-    gmpp_id: str
-    slug: str
-    department: str
-    financial_year: int
-    baseline_gbp: Decimal | None
-    forecast_gbp: Decimal | None
-    actual_gbp: Decimal | None
-    whole_life_cost_gbp: Decimal | None
-    benefits_gbp: Decimal | None
-    data_date: datetime.date
-    withheld: int
-
-    @classmethod
-    def from_row(cls, row):
-        def pounds(name):
-            # Exact pence whatever the database hands back (SQLite returns floats).
-            value = row.get(name)
-            return None if value is None else round_money(value)
-
-        return cls(
-            programme=row["programme_name"],
-            gmpp_id=row["gmpp_id"] or "",
-            slug=row["slug"],
-            department=row["department_name"],
-            financial_year=row["year"],
-            baseline_gbp=pounds("baseline_gbp"),
-            forecast_gbp=pounds("forecast_gbp"),
-            actual_gbp=pounds("actual_gbp"),
-            whole_life_cost_gbp=pounds("whole_life_cost_gbp"),
-            benefits_gbp=pounds("benefits_gbp"),
-            data_date=row["data_date"],
-            withheld=row["withheld"],
-        )
-
-    @property
-    def financial_year_label(self):
-        return financial_year_label(self.financial_year)
-
-    @property
-    def variance_gbp(self):
-        return variance(self.baseline_gbp, self.forecast_gbp)
-
-    @property
-    def variance_pct(self):
-        return variance_pct(self.baseline_gbp, self.forecast_gbp)
-
-
-@dataclass
-class Totals:
-    rows: int = 0
-    baseline_gbp: Decimal = Decimal("0.00")
-    forecast_gbp: Decimal = Decimal("0.00")
-    actual_gbp: Decimal = Decimal("0.00")
-    baseline_reported: int = 0
-    forecast_reported: int = 0
-    actual_reported: int = 0
-
-    def add(self, line):
-        self.rows += 1
-        for name in ("baseline", "forecast", "actual"):
-            amount = getattr(line, f"{name}_gbp")
-            if amount is not None:
-                setattr(self, f"{name}_gbp", getattr(self, f"{name}_gbp") + amount)
-                setattr(self, f"{name}_reported", getattr(self, f"{name}_reported") + 1)
-
-    @property
-    def variance_gbp(self):
-        return self.forecast_gbp - self.baseline_gbp
-
-    def cells(self, columns):
-        """The totals row for an export, in the report's columns."""
-        values = {
-            "department": f"Total of {self.rows} rows",
-            "baseline_gbp": self.baseline_gbp,
-            "forecast_gbp": self.forecast_gbp,
-            "actual_gbp": self.actual_gbp,
-            "variance_gbp": self.variance_gbp,
-        }
-        return [values.get(attribute) for _, attribute, _ in columns]
-
-
-BUDGET_COLUMNS = [
-    # header, attribute, is money
-    ("Department", "department", False),
-    ("Programme", "programme", False),
-    ("GMPP ID", "gmpp_id", False),
-    ("Financial year", "financial_year_label", False),
-    ("Baseline (£)", "baseline_gbp", True),
-    ("Forecast (£)", "forecast_gbp", True),
-    ("Actual (£)", "actual_gbp", True),
-    ("Variance (£)", "variance_gbp", True),
-    ("Variance (%)", "variance_pct", False),
-    ("Whole-life cost (£)", "whole_life_cost_gbp", True),
-    ("Benefits baseline (£)", "benefits_gbp", True),
-    ("Data date", "data_date", False),
-    ("Figures withheld", "withheld", False),
-]
+    return BudgetQuery(figures=figures, selected=selected, rename=rename)
 
 
 class ChangeLogForm(forms.Form):
@@ -418,16 +327,16 @@ def change_log(*, programme=None, user="", field="", date_from=None, date_to=Non
 
 
 CHANGE_COLUMNS = [
-    ("When", "changed_at", False),
-    ("Who", "username", False),
-    ("Programme", "programme_name", False),
-    ("What", "model_label", False),
-    ("Item", "object_repr", False),
-    ("Action", "action_label", False),
-    ("Field", "field", False),
-    ("Old value", "old_value", False),
-    ("New value", "new_value", False),
-    ("Reason", "reason", False),
+    Column("When", "changed_at", "datetime"),
+    Column("Who", "username", "text"),
+    Column("Programme", "programme_name", "text"),
+    Column("What", "model_label", "text"),
+    Column("Item", "object_repr", "text"),
+    Column("Action", "action_label", "text"),
+    Column("Field", "field", "text"),
+    Column("Old value", "old_value", "text"),
+    Column("New value", "new_value", "text"),
+    Column("Reason", "reason", "text"),
 ]
 
 
@@ -457,28 +366,87 @@ def _inline_sql(queryset):
         return cursor.mogrify(sql, params).decode()
 
 
+def _money_sql(expression):
+    return f"round({expression}, 2)::text"
+
+
+def _column_sql(column):
+    """The SQL of one budget column over the grouped lines (alias r) and the
+    release's whole-life figures (wl, wb): the same cells Column.download gives."""
+    both = "r.baseline_gbp IS NOT NULL AND r.forecast_gbp IS NOT NULL"
+    kind = column.kind
+    if kind == "text":
+        source = {
+            "department": "r.department_name",
+            "programme": "r.programme_name",
+            "gmpp_id": "coalesce(r.gmpp_id, '')",
+        }[column.key]
+        return _safe_text(source)
+    if kind == "year":
+        return "r.year || '-' || lpad(((r.year + 1) % 100)::text, 2, '0')"
+    if kind == "amount":
+        name = column.key
+        return (
+            f"CASE WHEN r.{name}_gbp IS NOT NULL THEN {_money_sql(f'r.{name}_gbp')} "
+            f"WHEN coalesce(r.{name}_withheld, '') <> '' THEN '{SHORTHAND[WITHHELD]}' "
+            f"ELSE '{SHORTHAND[NOT_REPORTED]}' END"
+        )
+    if kind == "variance":
+        return (
+            f"CASE WHEN {both} THEN {_money_sql('r.forecast_gbp - r.baseline_gbp')} "
+            f"ELSE '{NOT_APPLICABLE}' END"
+        )
+    if kind == "pct":
+        pct = "(r.forecast_gbp - r.baseline_gbp) * 100 / r.baseline_gbp"
+        return (
+            f"CASE WHEN {both} AND r.baseline_gbp <> 0 THEN {_money_sql(pct)} "
+            f"ELSE '{NOT_APPLICABLE}' END"
+        )
+    if kind == "basis":
+        year = "r.price_base_year"
+        label = f"{year} || '-' || lpad((({year} + 1) % 100)::text, 2, '0')"
+        return (
+            "CASE WHEN r.price_basis = 'nominal' THEN 'Nominal' "
+            f"WHEN {year} IS NOT NULL THEN 'Real (' || {label} || ' prices)' "
+            "ELSE 'Real (base year not published)' END"
+        )
+    if kind == "date":
+        return "r.data_date"
+    if kind == "money":
+        alias = {"whole_life_cost_gbp": "wl", "benefits_gbp": "wb"}[column.key]
+        return (
+            f"coalesce({_money_sql(f'{alias}.amount_gbp')}, "
+            f"'{SHORTHAND[NOT_REPORTED]}')"
+        )
+    if kind == "count":
+        return "r.withheld"
+    if kind == "words":
+        parts = ", ".join(
+            f"CASE WHEN coalesce(r.{k}_withheld, '') <> '' "
+            f"THEN '{k.capitalize()}: ' || r.{k}_withheld END"
+            for k in KINDS
+        )
+        return _safe_text(f"concat_ws('; ', {parts})")
+    raise ValueError(f"No SQL for a {kind!r} column.")
+
+
 def budget_copy_sql(query):
-    """PostgreSQL: the budget rows of a BudgetQuery as one SELECT for COPY ... TO
-    STDOUT, in the export's columns, with the variance computed and text escaped in
-    SQL. Whole-life figures are joined once, not looked up row by row."""
-    grouped = _inline_sql(query.rows(whole_life=False))
+    """PostgreSQL: the budget lines of a BudgetQuery as one SELECT for COPY ... TO
+    STDOUT, generated from the same grouped query and BUDGET_COLUMNS that the other
+    writers render, with the release's whole-life figures joined once."""
+    grouped = _inline_sql(query.values())
     whole_life = _inline_sql(
-        query.figures.filter(**WHOLE_LIFE_BASELINE)
+        query.figures.filter(**WHOLE_LIFE)
         .order_by()
-        .values("programme_id", "measure", "amount_gbp")
+        .values("programme_id", "data_date", "measure", "amount_gbp")
     )
-    year = "r.year"
+    select = ",\n               ".join(_column_sql(c) for c in BUDGET_COLUMNS)
+    join = "wl.programme_id = r.programme_ref AND wl.data_date = r.data_date"
     return f"""
-        SELECT {_safe_text("r.department_name")}, {_safe_text("r.programme_name")},
-               {_safe_text("coalesce(r.gmpp_id, '')")},
-               {year} || '-' || lpad((({year} + 1) % 100)::text, 2, '0'),
-               round(r.baseline_gbp, 2), round(r.forecast_gbp, 2), round(r.actual_gbp, 2),
-               round(r.forecast_gbp - r.baseline_gbp, 2),
-               round((r.forecast_gbp - r.baseline_gbp) * 100 / nullif(r.baseline_gbp, 0), 2),
-               round(wl.amount_gbp, 2), round(wb.amount_gbp, 2),
-               r.data_date, r.withheld
+        SELECT {select}
         FROM ({grouped}) AS r
-        LEFT JOIN ({whole_life}) AS wl ON wl.programme_id = r.programme_ref AND wl.measure = 'cost'
-        LEFT JOIN ({whole_life}) AS wb ON wb.programme_id = r.programme_ref AND wb.measure = 'benefit'
-        ORDER BY r.department_name, r.programme_name, r.year
+        LEFT JOIN ({whole_life}) AS wl ON {join} AND wl.measure = 'cost'
+        LEFT JOIN ({whole_life}) AS wb ON {join.replace("wl.", "wb.")}
+            AND wb.measure = 'benefit'
+        ORDER BY r.department_name, r.programme_name, r.programme_ref, r.year
     """

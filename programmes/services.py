@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.text import slugify
 
 from .models import (
@@ -309,6 +310,61 @@ def refresh_programme_from_releases(programme, *, newest, counter, reason):
     programme._change_reason = reason
     programme.save()
     if not getattr(programme, "_just_created", False):
+        counter.add(_label(Programme), "changed")
+
+
+@transaction.atomic
+def derive_statuses(*, departments=None, counter, reason):
+    """Set each derived programme status from the GMPP releases: in its
+    department's latest release, "in the GMPP"; absent from later releases of its
+    department, "left the GMPP" after the last that listed it; in none, not known.
+    Each with the release as its source. A department's releases are its own and
+    the cross-government ones. Statuses an admin stated are left alone."""
+    in_scope = Programme.objects.all()
+    if departments is not None:
+        in_scope = in_scope.filter(department__in=departments)
+    department_of = dict(in_scope.values_list("pk", "department"))
+    listed = {}  # programme -> (last data date, that release's source)
+    releases = {}  # department (None: cross-government) -> newest data date
+    for model in (ScheduleSnapshot, DeliveryConfidenceAssessment, FinancialFigure):
+        gmpp = model.objects.filter(source__kind=Source.Kind.GMPP_RELEASE)
+        rows = gmpp.filter(programme__in=department_of).values_list(
+            "programme", "data_date", "source"
+        )
+        for programme, data_date, source in rows.iterator(chunk_size=2000):
+            if programme not in listed or listed[programme][0] < data_date:
+                listed[programme] = (data_date, source)
+        newest = (
+            gmpp.order_by()
+            .values("source__department")
+            .annotate(newest=Max("data_date"))
+            .values_list("source__department", "newest")
+        )
+        for department, data_date in newest:
+            releases[department] = max(releases.get(department, data_date), data_date)
+    cross_government = releases.get(None)
+
+    def latest_release(department):
+        dates = [d for d in (releases.get(department), cross_government) if d]
+        return max(dates) if dates else None
+
+    for programme in in_scope.filter(status_is_derived=True):
+        if programme.pk in listed:
+            data_date, source = listed[programme.pk]
+            current = data_date >= latest_release(programme.department_id)
+            status = Programme.Status.ACTIVE if current else Programme.Status.LEFT_GMPP
+            values = (status, data_date, source)
+        else:
+            values = (Programme.Status.NOT_KNOWN, None, None)
+        if values == (
+            programme.status,
+            programme.status_date,
+            programme.status_source_id,
+        ):
+            continue
+        programme.status, programme.status_date, programme.status_source_id = values
+        programme._change_reason = reason
+        programme.save()
         counter.add(_label(Programme), "changed")
 
 

@@ -3,6 +3,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
+from .budget import BUDGET_COLUMNS
 from .charts import rating_tag_class
 from .models import DeliveryConfidenceAssessment, Programme
 from .money import format_gbp_short, format_gbp_whole, format_pct
@@ -123,32 +124,65 @@ class ExactMoneyColumn(tables.Column):
         return format_gbp_whole(value)
 
 
-class BudgetTable(tables.Table):
-    """Budget report rows (reports.BudgetLine), in the order the report sorts them."""
+class AmountColumn(ExactMoneyColumn):
+    """A budget line's figure: exact pounds, the publisher's words, or Not reported."""
 
-    department = tables.Column(orderable=False)
-    programme = tables.Column(orderable=False)
-    financial_year_label = tables.Column(verbose_name="Financial year", orderable=False)
-    baseline_gbp = ExactMoneyColumn(verbose_name="Baseline")
-    forecast_gbp = ExactMoneyColumn(verbose_name="Forecast")
-    actual_gbp = ExactMoneyColumn(verbose_name="Actual")
-    variance_gbp = ExactMoneyColumn(verbose_name="Variance")
-    variance_pct = tables.Column(
-        verbose_name="Variance (%)", orderable=False, attrs=NUMERIC, default=""
-    )
-    whole_life_cost_gbp = ExactMoneyColumn(verbose_name="Whole-life cost")
-    benefits_gbp = ExactMoneyColumn(verbose_name="Benefits baseline")
+    def render(self, value):
+        return format_gbp_whole(value.gbp) if value.gbp is not None else str(value)
 
+
+def _budget_column(column):
+    """The page's column for one of the budget columns (budget.BUDGET_COLUMNS)."""
+    header = column.header.removesuffix(" (£)")
+    if column.kind == "amount":
+        return AmountColumn(verbose_name=header, default="Not reported")
+    if column.kind in ("money", "variance"):
+        default = "Not reported" if column.kind == "money" else ""
+        return ExactMoneyColumn(verbose_name=header, default=default)
+    if column.kind == "pct":
+        return PercentColumn(verbose_name=header)
+    if column.kind == "date":
+        return tables.DateColumn(verbose_name=header, format="j F Y", orderable=False)
+    if column.key == "programme":
+        return ProgrammeLinkColumn(verbose_name=header)
+    return tables.Column(verbose_name=header, orderable=False, default="")
+
+
+class PercentColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, attrs=NUMERIC, orderable=False, default="", **kwargs)
+
+    def render(self, value):
+        return format_pct(value)
+
+
+class ProgrammeLinkColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, orderable=False, **kwargs)
+
+    def render(self, value, record):
+        url = reverse("programmes:programme-detail", args=[record.slug])
+        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
+
+
+class BudgetTableBase(tables.Table):
     class Meta:
         template_name = "django_tables2/govuk.html"
         empty_text = "No figures match these filters."
 
-    def render_programme(self, value, record):
-        url = reverse("programmes:programme-detail", args=[record.slug])
-        return format_html('<a class="govuk-link" href="{}">{}</a>', url, value)
 
-    def render_variance_pct(self, value):
-        return format_pct(value)
+# Budget lines in the report's order, in the columns every writer uses; the page
+# shows withheld words in the figures' own cells.
+PAGE_OMITS = {"gmpp_id", "withheld", "withheld_words"}
+BudgetTable = type(
+    "BudgetTable",
+    (BudgetTableBase,),
+    {
+        column.key: _budget_column(column)
+        for column in BUDGET_COLUMNS
+        if column.key not in PAGE_OMITS
+    },
+)
 
 
 class ChangeLogTable(tables.Table):

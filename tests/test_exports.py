@@ -42,13 +42,13 @@ def test_negative_numbers_stay_numbers_and_empty_stays_empty(auditor_client, db)
     workbook = _xlsx(auditor_client.get("/reports/budget/?_export=xlsx"))
 
     assert rows[0]["Variance (£)"] == "-39.50"
-    assert rows[0]["Actual (£)"] == ""
-    assert rows[0]["Whole-life cost (£)"] == ""
+    assert rows[0]["Actual (£)"] == "[x]"
+    assert rows[0]["Whole-life cost in that release (£)"] == "[x]"
     data = list(workbook["Data"].iter_rows(values_only=True))
     variance = data[1][data[0].index("Variance (£)")]
     assert variance == pytest.approx(-39.5)
     assert isinstance(variance, float)
-    assert data[1][data[0].index("Actual (£)")] is None
+    assert data[1][data[0].index("Actual (£)")] == "[x]"
 
 
 @pytest.mark.django_db
@@ -102,37 +102,38 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     from django.db import connection
 
     from programmes import exports
-    from programmes.reports import (
-        BUDGET_COLUMNS,
-        BudgetLine,
-        Totals,
-        budget_copy_sql,
-        budget_query,
-    )
+    from programmes.budget import BUDGET_COLUMNS
+    from programmes.reports import budget_copy_sql, budget_query
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
     make_portfolio(30)
     programme = ProgrammeFactory(name="=cmd|' /C calc'!A0")
     FigureFactory(programme=programme, kind="baseline", amount_gbp=Decimal("10.005"))
+    withheld = ProgrammeFactory(name="Withheld programme")
+    FigureFactory(
+        programme=withheld,
+        kind="forecast",
+        amount_gbp=None,
+        withheld_text="Exempt under Section 43",
+    )
     query = budget_query()
-    rows = query.rows()
 
     def report():
         return exports.Report(
             title="Budget report",
             slug="budget-report",
             columns=BUDGET_COLUMNS,
-            lines=lambda: (BudgetLine.from_row(r) for r in rows.iterator()),
+            lines=query.lines,
             header=lambda: [("Report", "Budget report")],
-            totals=Totals,
+            totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
         )
 
     streamed = exports.csv_response(report(), filename="a", on_done=lambda n: None)
     copied = exports.copy_csv_response(
         report(),
         copy_sql=budget_copy_sql(query),
-        db_totals=query.totals,
+        db_count=query.count,
         filename="b",
         on_done=lambda n: None,
     )
@@ -141,3 +142,8 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     copy_rows = _csv(copied)[1]
     assert copy_rows == python_rows
     assert any(r["Programme"] == "'=cmd|' /C calc'!A0" for r in copy_rows)
+    assert any(r["Forecast (£)"] == "[c]" for r in copy_rows)
+    assert any(
+        r["Withheld, as published"] == "Forecast: Exempt under Section 43"
+        for r in copy_rows
+    )

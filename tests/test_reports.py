@@ -18,19 +18,52 @@ def _db_yearly_total(kind, **filters):
     )
 
 
+def _lines_and_totals(rows):
+    """A budget CSV's lines, and its totals rows by price basis."""
+    lines = [r for r in rows if not r["Department"].startswith("Total, ")]
+    totals = {
+        r["Price basis"]: r for r in rows if r["Department"].startswith("Total, ")
+    }
+    return lines, totals
+
+
+def _sum(rows, column, basis="Nominal"):
+    return sum(
+        (
+            Decimal(r[column])
+            for r in rows
+            if r["Price basis"] == basis and r[column] not in ("[x]", "[c]", "[z]")
+        ),
+        Decimal(0),
+    )
+
+
 @pytest.mark.django_db
 def test_csv_export_totals_equal_the_database_to_the_penny(auditor_client, demo_data):
     response = auditor_client.get("/reports/budget/?_export=csv")
 
     header, rows = _csv(response)
-    data, totals = rows[:-1], rows[-1]
-    baseline = sum(
-        (Decimal(r["Baseline (£)"]) for r in data if r["Baseline (£)"]), Decimal(0)
+    data, totals = _lines_and_totals(rows)
+    nominal = {"price_basis": "nominal"}
+    assert _sum(data, "Baseline (£)") == _db_yearly_total("baseline", **nominal)
+    assert Decimal(totals["Nominal"]["Baseline (£)"]) == _db_yearly_total(
+        "baseline", **nominal
     )
-    assert baseline == _db_yearly_total("baseline")
-    assert Decimal(totals["Baseline (£)"]) == _db_yearly_total("baseline")
-    assert Decimal(totals["Forecast (£)"]) == _db_yearly_total("forecast")
-    assert totals["Department"] == f"Total of {len(data)} rows"
+    assert Decimal(totals["Nominal"]["Forecast (£)"]) == _db_yearly_total(
+        "forecast", **nominal
+    )
+    # Real-terms figures (the 2025-26 release) are totalled apart, never added in.
+    real = [t for basis, t in totals.items() if basis.startswith("Real")]
+    assert len(real) == 1
+    assert Decimal(real[0]["Baseline (£)"]) == _db_yearly_total(
+        "baseline", price_basis="real"
+    )
+    nominal_lines = [r for r in data if r["Price basis"] == "Nominal"]
+    assert totals["Nominal"]["Department"] == (
+        f"Total, nominal ({len(nominal_lines)} rows)"
+    )
+    # No actuals were published: the total says so rather than £0.
+    assert totals["Nominal"]["Actual (£)"] == "[x]"
     assert header["Made by"] == "auditor"
     assert header["Data up to and including"] == "2026-03-31"
     assert "Government Major Projects Portfolio" in header["Source"]
@@ -50,13 +83,21 @@ def test_xlsx_export_holds_numbers_as_numbers_and_totals_match(
     rows = list(sheet.iter_rows(values_only=True))
     columns = rows[0]
     baseline_col = columns.index("Baseline (£)")
-    data = rows[1:-1]
-    cells = [row[baseline_col] for row in data if row[baseline_col] is not None]
+    basis_col = columns.index("Price basis")
+    data = [r for r in rows[1:] if not str(r[0]).startswith("Total, ")]
+    cells = [
+        row[baseline_col]
+        for row in data
+        if row[baseline_col] not in ("[x]", "[c]") and row[basis_col] == "Nominal"
+    ]
     assert all(isinstance(c, (int, float)) for c in cells)
     total = sum(Decimal(str(c)) for c in cells)
-    expected = _db_yearly_total("baseline", programme__department__abbreviation="MOJ")
+    expected = _db_yearly_total(
+        "baseline", programme__department__abbreviation="MOJ", price_basis="nominal"
+    )
     assert total == expected
-    assert Decimal(str(rows[-1][baseline_col])) == expected
+    nominal_total = next(r for r in rows if r[0] and r[0].startswith("Total, nominal"))
+    assert Decimal(str(nominal_total[baseline_col])) == expected
     money_cell = sheet.cell(row=2, column=baseline_col + 1)
     assert "£" in money_cell.number_format
     cover = {
@@ -75,7 +116,7 @@ def test_every_export_is_logged(auditor_client, demo_data):
     assert log.report == "budget-report"
     assert log.export_format == "csv"
     assert log.filters == {"Financial year": "2020-21"}
-    assert log.row_count == len(rows) - 1
+    assert log.row_count == len(_lines_and_totals(rows)[0])
     page = auditor_client.get("/reports/exports/").content.decode()
     assert "budget-report" in page
     assert "Financial year: 2020-21" in page
@@ -186,5 +227,7 @@ def test_as_at_report_shows_the_old_figure_before_an_edit_and_the_new_after(
 @pytest.mark.django_db
 def test_as_at_a_date_before_the_figure_existed_has_no_row(auditor_client, demo_data):
     _, rows = _csv(auditor_client.get("/reports/budget/?as_at=2000-01-01&_export=csv"))
+    page = auditor_client.get("/reports/budget/?as_at=2000-01-01").content.decode()
 
-    assert rows[-1]["Department"] == "Total of 0 rows"
+    assert rows == []
+    assert "No figures had been recorded by 1 January 2000" in page

@@ -3,24 +3,22 @@ for every export."""
 
 from django.contrib.auth.decorators import permission_required
 from django.db import connection
-from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 from django_tables2.data import TableListData
 
 from .. import exports
+from ..budget import BUDGET_COLUMNS, BudgetRows
 from ..models import ExportLog
 from ..reports import (
-    BUDGET_COLUMNS,
     CHANGE_COLUMNS,
-    BudgetLine,
     BudgetReportForm,
     ChangeLogForm,
-    Totals,
     budget_copy_sql,
     budget_query,
     change_log,
+    first_recorded,
 )
 from ..tables import BudgetTable, ChangeLogTable, ExportLogTable
 
@@ -28,15 +26,21 @@ EXPORT_PERMISSION = "programmes.export_reports"
 FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
 BUDGET_NOTES = [
     "One row per programme and financial year: the current baseline, forecast and actual "
-    "for that year (or, with an as-at date, the figures current at that moment, rebuilt "
-    "from the change history).",
-    "Money is in exact pounds. An empty cell means not reported or withheld; the "
-    "'Figures withheld' column counts withheld figures. Zero means zero.",
+    "for that year; with an as-at moment, the figures, names and ratings as stored then, "
+    "rebuilt from the change history; with a release, the figures exactly as that "
+    "release published them.",
+    "Money is in exact pounds. [x] means not reported; [c] means the publisher withheld "
+    "the figure (its words are in the 'Withheld, as published' column); [z] means not "
+    "applicable (a variance needs both a baseline and a forecast). Zero means zero.",
     "Variance (£) is forecast minus baseline; Variance (%) is that divided by the "
     "baseline, rounded half up to two places. GMPP releases publish a rounded variance; "
-    "these are computed from the figures.",
-    "Whole-life cost and benefits are the programme's current whole-life baselines, "
-    "repeated on each of its rows: do not add them up down the column.",
+    "these are computed from the figures. A total variance is the sum of the variances "
+    "of the rows that have both figures, and says how many those are.",
+    "Figures in real terms are never added to nominal ones: each price basis has its "
+    "own totals row. The 2025-26 NISTA release gives money in real terms.",
+    "Whole-life cost and benefits are those published in the same release (data date) "
+    "as the row's figures, repeated on each row of that release: do not add them up "
+    "down the column.",
     "Source: the departments' Government Major Projects Portfolio data releases (Open "
     "Government Licence v3.0) and the reports named on each programme's page.",
 ]
@@ -68,11 +72,11 @@ def _export(request, report, *, name, form, export_format, copy=None):
         and export_format == "csv"
         and connection.vendor == "postgresql"
     ):
-        copy_sql, db_totals = copy
+        copy_sql, db_count = copy
         return exports.copy_csv_response(
             report,
             copy_sql=copy_sql,
-            db_totals=db_totals,
+            db_count=db_count,
             filename=filename,
             on_done=log,
         )
@@ -116,27 +120,21 @@ def budget_report(request):
     export_format = _export_format(request, form)
     valid = valid and not form.non_field_errors()
     query = budget_query(**form.cleaned_data) if valid else None
-    rows = query.rows() if valid else None
     if export_format and valid:
         report = exports.Report(
             title="Budget report",
             slug="budget-report",
             columns=BUDGET_COLUMNS,
-            lines=lambda: (
-                BudgetLine.from_row(r) for r in rows.iterator(chunk_size=exports.CHUNK)
-            ),
-            header=_header(
-                request,
-                "Budget report",
-                form,
-                lambda: query.selected.aggregate(d=Max("data_date"))["d"],
-            ),
-            totals=Totals,
+            lines=query.lines,
+            header=_header(request, "Budget report", form, query.data_date),
+            totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
             notes=BUDGET_NOTES,
         )
         copy = None
-        if connection.vendor == "postgresql":
-            copy = (budget_copy_sql(query), query.totals)
+        # COPY writes names as they are now: as at a moment, rows are renamed in
+        # Python, so that export takes the row-by-row writer.
+        if connection.vendor == "postgresql" and query.rename is None:
+            copy = (budget_copy_sql(query), query.count)
         return _export(
             request,
             report,
@@ -145,48 +143,37 @@ def budget_report(request):
             export_format=export_format,
             copy=copy,
         )
-    table = totals = None
+    table = totals = before_any = None
     if valid:
         totals = query.totals()
+        before_any = _before_any_data(form.cleaned_data.get("as_at"))
+        rows = sum(t.rows for t in totals)
         # Handed over as TableData, so django-tables2 slices it rather than list()ing it.
-        table = BudgetTable(TableListData(BudgetRows(query, totals.rows)))
+        table = BudgetTable(TableListData(BudgetRows(query, rows)))
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
     context = {
         "form": form,
         "table": table,
         "totals": totals,
+        "before_any": before_any,
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "query": request.GET.urlencode(),
     }
     return render(request, "programmes/reports/budget.html", context)
 
 
-class BudgetRows:
-    """Hands django-tables2 BudgetLines page by page: the page's rows are grouped
-    without whole-life figures, which one more query fetches for just that page."""
-
-    def __init__(self, query, count):
-        self.query = query
-        self.rows = query.rows(whole_life=False)
-        self._count = count  # from the totals query
-
-    def __len__(self):
-        return self._count
-
-    def count(self):
-        return self._count
-
-    def __getitem__(self, item):
-        rows = list(self.rows[item]) if isinstance(item, slice) else [self.rows[item]]
-        whole_life = self.query.whole_life_for({r["programme_ref"] for r in rows})
-        for row in rows:
-            row["whole_life_cost_gbp"] = whole_life.get((row["programme_ref"], "cost"))
-            row["benefits_gbp"] = whole_life.get((row["programme_ref"], "benefit"))
-        lines = [BudgetLine.from_row(r) for r in rows]
-        return lines if isinstance(item, slice) else lines[0]
-
-    def __iter__(self):
-        return (BudgetLine.from_row(r) for r in self.rows)
+def _before_any_data(as_at):
+    """A message when `as_at` is before the first figure was recorded."""
+    if as_at is None:
+        return None
+    first = first_recorded()
+    moment = timezone.localtime(as_at).strftime("%-d %B %Y %H:%M")
+    if first is None:
+        return f"No figures had been recorded by {moment}: none has been recorded yet."
+    if as_at < first:
+        when = timezone.localtime(first).strftime("%-d %B %Y %H:%M")
+        return f"No figures had been recorded by {moment}: the first was recorded at {when}."
+    return None
 
 
 @permission_required("programmes.view_change_log", raise_exception=True)

@@ -1,0 +1,505 @@
+"""The budget line: a programme's cost for one financial year (its current baseline,
+forecast and actual, each an amount, the publisher's words for a withheld figure,
+or not reported), with its data date, price basis and the whole-life figures
+published in the same release. The one read model behind the budget report page and
+its totals, both CSV writers, the XLSX, the API and the programme page's yearly
+table; BUDGET_COLUMNS is the one column specification they all render."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+
+from .models import FinancialFigure
+from .money import differs_beyond_rounding, round_money, variance, variance_pct
+from .periods import financial_year_label
+from .querysets import MONEY_FIELD, NOMINAL, WHOLE_LIFE
+
+KINDS = ("baseline", "forecast", "actual")
+REPORTED, WITHHELD, NOT_REPORTED = "reported", "withheld", "not_reported"
+# Shorthand in downloads, after the Analysis Function's spreadsheet guidance.
+SHORTHAND = {WITHHELD: "[c]", NOT_REPORTED: "[x]"}
+NOT_APPLICABLE = "[z]"
+GAPS = {"money": "[x]", "variance": NOT_APPLICABLE, "pct": NOT_APPLICABLE}
+CHUNK = 2000
+# The cross-government NISTA releases publish variances without their sign.
+UNSIGNED_VARIANCE_SOURCES = ("gmpp-nista-",)
+
+
+def line_values(selected):
+    """Group figures (current yearly costs, filtered) into one row per programme
+    and financial year: `<kind>_gbp` (None unless an amount was published),
+    `<kind>_withheld` (None: no figure; "": an amount; else the publisher's words),
+    `data_date`, `price_basis`, `price_base_year` and `withheld` (a count)."""
+    annotations = {}
+    for kind in KINDS:
+        annotations[f"{kind}_gbp"] = Sum(
+            "amount_gbp", filter=Q(kind=kind), output_field=MONEY_FIELD
+        )
+        annotations[f"{kind}_withheld"] = Max("withheld_text", filter=Q(kind=kind))
+    return (
+        selected.order_by()
+        .values(
+            programme_ref=F("programme"),
+            programme_name=F("programme__name"),
+            gmpp_id=F("programme__gmpp_id"),
+            slug=F("programme__slug"),
+            department_name=F("programme__department__name"),
+            year=F("financial_year"),
+        )
+        .annotate(
+            **annotations,
+            data_date=Max("data_date"),
+            price_basis=Max("price_basis"),
+            price_base_year=Max("price_base_year"),
+            withheld=Count("pk", filter=Q(amount_gbp__isnull=True)),
+            published_variance_pct=Max(
+                "published_variance_pct", filter=Q(kind="forecast")
+            ),
+            forecast_source=Max("source__key", filter=Q(kind="forecast")),
+        )
+        .order_by("department_name", "programme_name", "programme_ref", "year")
+    )
+
+
+def release_whole_life(figures, keys):
+    """{(programme id, data date, measure): amount or None} for the whole-life
+    baselines published in the same release (data date) as each budget line."""
+    if not keys:
+        return {}
+    programmes = {p for p, _ in keys}
+    dates = {d for _, d in keys}
+    found = figures.filter(
+        programme__in=programmes, data_date__in=dates, **WHOLE_LIFE
+    ).values_list("programme", "data_date", "measure", "amount_gbp")
+    return {(p, d, m): a for p, d, m, a in found}
+
+
+@dataclass
+class Amount:
+    """One of a line's figures: the amount, or why there is none."""
+
+    gbp: Decimal | None
+    withheld_text: str | None
+
+    @property
+    def status(self):
+        if self.gbp is not None:
+            return REPORTED
+        return WITHHELD if self.withheld_text else NOT_REPORTED
+
+    @property
+    def shorthand(self):
+        """A download's cell: the amount, [c] withheld or [x] not reported."""
+        return self.gbp if self.gbp is not None else SHORTHAND[self.status]
+
+    def __str__(self):
+        if self.status == WITHHELD:
+            return f"Withheld: “{self.withheld_text}”"
+        return "Not reported" if self.gbp is None else str(self.gbp)
+
+
+@dataclass
+class BudgetLine:
+    programme: str
+    gmpp_id: str
+    slug: str
+    department: str
+    financial_year: int
+    baseline: Amount
+    forecast: Amount
+    actual: Amount
+    data_date: datetime.date
+    price_basis: str
+    price_base_year: int | None
+    withheld: int
+    whole_life_cost_gbp: Decimal | None = None
+    benefits_gbp: Decimal | None = None
+    programme_id: int = 0
+    published_variance_pct: Decimal | None = None
+    forecast_source: str = ""
+
+    @classmethod
+    def from_row(cls, row):
+        def pounds(value):
+            # Exact pence whatever the database hands back (SQLite returns floats).
+            return None if value is None else round_money(value)
+
+        return cls(
+            programme=row["programme_name"],
+            gmpp_id=row["gmpp_id"] or "",
+            slug=row["slug"],
+            department=row["department_name"],
+            financial_year=row["year"],
+            baseline=Amount(pounds(row["baseline_gbp"]), row["baseline_withheld"]),
+            forecast=Amount(pounds(row["forecast_gbp"]), row["forecast_withheld"]),
+            actual=Amount(pounds(row["actual_gbp"]), row["actual_withheld"]),
+            data_date=row["data_date"],
+            price_basis=row["price_basis"],
+            price_base_year=row["price_base_year"],
+            withheld=row["withheld"],
+            programme_id=row["programme_ref"],
+            published_variance_pct=pounds(row["published_variance_pct"]),
+            forecast_source=row["forecast_source"] or "",
+        )
+
+    @property
+    def baseline_gbp(self):
+        return self.baseline.gbp
+
+    @property
+    def forecast_gbp(self):
+        return self.forecast.gbp
+
+    @property
+    def actual_gbp(self):
+        return self.actual.gbp
+
+    @property
+    def financial_year_label(self):
+        return financial_year_label(self.financial_year)
+
+    @property
+    def variance_gbp(self):
+        return variance(self.baseline.gbp, self.forecast.gbp)
+
+    @property
+    def variance_pct(self):
+        return variance_pct(self.baseline.gbp, self.forecast.gbp)
+
+    @property
+    def price_basis_label(self):
+        return price_basis_label(self.price_basis, self.price_base_year)
+
+    @property
+    def published_disagrees(self):
+        """Whether the published variance really disagrees with ours (beyond the
+        publisher's rounding; NISTA's files publish it without its sign); None when
+        either is missing."""
+        published, ours = self.published_variance_pct, self.variance_pct
+        if published is None or ours is None:
+            return None
+        if self.forecast_source.startswith(UNSIGNED_VARIANCE_SOURCES):
+            published, ours = abs(published), abs(ours)
+        return differs_beyond_rounding(published, ours)
+
+    @property
+    def withheld_words(self):
+        """The publisher's words for each withheld figure of the line."""
+        return "; ".join(
+            f"{kind.capitalize()}: {getattr(self, kind).withheld_text}"
+            for kind in KINDS
+            if getattr(self, kind).status == WITHHELD
+        )
+
+
+def price_basis_label(basis, base_year):
+    if basis == NOMINAL:
+        return "Nominal"
+    if base_year:
+        return f"Real ({financial_year_label(base_year)} prices)"
+    return "Real (base year not published)"
+
+
+@dataclass
+class Totals:
+    """The totals of the lines of one price basis: each sum over the lines that
+    gave an amount (None over none), with how many did; the variance is the sum of
+    the variances of the lines that have both a baseline and a forecast."""
+
+    price_basis: str = NOMINAL
+    price_base_year: int | None = None
+    rows: int = 0
+    baseline_gbp: Decimal | None = None
+    forecast_gbp: Decimal | None = None
+    actual_gbp: Decimal | None = None
+    variance_gbp: Decimal | None = None
+    baseline_reported: int = 0
+    forecast_reported: int = 0
+    actual_reported: int = 0
+    variance_rows: int = 0
+
+    @property
+    def price_basis_label(self):
+        return price_basis_label(self.price_basis, self.price_base_year)
+
+    def coverage(self, kind):
+        return f"from {getattr(self, f'{kind}_reported'):,} of {self.rows:,} rows"
+
+    @property
+    def label(self):
+        return f"Total, {self.price_basis_label.lower()} ({self.rows:,} rows)"
+
+    @property
+    def variance_coverage(self):
+        return (
+            f"variance from the {self.variance_rows:,} of {self.rows:,} rows with "
+            "both a baseline and a forecast"
+        )
+
+    def download(self, columns):
+        """The totals row of a CSV or XLSX, in the budget columns."""
+        cells = {
+            "department": self.label,
+            "programme": self.variance_coverage,
+            "price_basis_label": self.price_basis_label,
+            "variance_gbp": NOT_APPLICABLE
+            if self.variance_gbp is None
+            else self.variance_gbp,
+        }
+        for kind in KINDS:
+            amount = getattr(self, f"{kind}_gbp")
+            cells[kind] = SHORTHAND[NOT_REPORTED] if amount is None else amount
+        return [cells.get(column.key, "") for column in columns]
+
+
+def totals_for(selected):
+    """Totals of the budget lines of `selected`, one per price basis (never added
+    across bases), in one query: exact, since a line holds one current figure of
+    each kind."""
+    both = Exists(
+        selected.filter(
+            programme=OuterRef("programme"),
+            financial_year=OuterRef("financial_year"),
+            kind=OuterRef("pair_kind"),
+            amount_gbp__isnull=False,
+        )
+    )
+    money = {"output_field": MONEY_FIELD}
+    paired = Q(has_pair=True, amount_gbp__isnull=False)
+    rows = (
+        selected.order_by()
+        .annotate(pair_kind=_other_kind())
+        .annotate(has_pair=both)
+        .values("price_basis", "price_base_year")
+        .annotate(
+            **{
+                f"{kind}_total": Sum("amount_gbp", filter=Q(kind=kind), **money)
+                for kind in KINDS
+            },
+            **{
+                f"{kind}_reported": Count("amount_gbp", filter=Q(kind=kind))
+                for kind in KINDS
+            },
+            paired_forecast=Sum(
+                "amount_gbp", filter=paired & Q(kind="forecast"), **money
+            ),
+            paired_baseline=Sum(
+                "amount_gbp", filter=paired & Q(kind="baseline"), **money
+            ),
+            variance_rows=Count("pk", filter=paired & Q(kind="forecast")),
+            # Lines are (programme, year) pairs: a DISTINCT over one integer.
+            lines=Count(F("programme") * 10000 + F("financial_year"), distinct=True),
+        )
+        .order_by("price_basis", "price_base_year")
+    )
+
+    def pounds(value):
+        return None if value is None else round_money(value)
+
+    result = []
+    for r in rows:
+        result.append(
+            Totals(
+                price_basis=r["price_basis"],
+                price_base_year=r["price_base_year"],
+                rows=r["lines"],
+                baseline_gbp=pounds(r["baseline_total"]),
+                forecast_gbp=pounds(r["forecast_total"]),
+                actual_gbp=pounds(r["actual_total"]),
+                variance_gbp=None
+                if not r["variance_rows"]
+                else pounds(r["paired_forecast"]) - pounds(r["paired_baseline"]),
+                baseline_reported=r["baseline_reported"],
+                forecast_reported=r["forecast_reported"],
+                actual_reported=r["actual_reported"],
+                variance_rows=r["variance_rows"],
+            )
+        )
+    return result
+
+
+def _other_kind():
+    """A baseline's pair is the forecast of its line, and the other way round."""
+    return Case(
+        When(kind="baseline", then=Value("forecast")),
+        When(kind="forecast", then=Value("baseline")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+@dataclass
+class BudgetQuery:
+    """The budget lines of one set of figures (now, as stored at a moment, or as
+    published in one release) after the report's filters, with their totals."""
+
+    figures: object  # every figure of that set, for the whole-life lookups
+    selected: object  # the yearly cost figures the filters keep
+    # As at a moment: ids -> {programme id: (name, department)} of that moment.
+    rename: object = None
+
+    def values(self):
+        return line_values(self.selected)
+
+    def count(self):
+        return self.values().count()
+
+    def totals(self):
+        return totals_for(self.selected)
+
+    def data_date(self):
+        return self.selected.aggregate(latest=Max("data_date"))["latest"]
+
+    def complete(self, rows):
+        """BudgetLines for grouped rows, with the whole-life figures of their own
+        release (one query) and, as at a moment, the names of that moment."""
+        lines = [BudgetLine.from_row(row) for row in rows]
+        whole_life = release_whole_life(
+            self.figures, {(line.programme_id, line.data_date) for line in lines}
+        )
+        renamed = (
+            self.rename({line.programme_id for line in lines}) if self.rename else {}
+        )
+        for line in lines:
+            key = (line.programme_id, line.data_date)
+            line.whole_life_cost_gbp = _pounds(whole_life.get((*key, "cost")))
+            line.benefits_gbp = _pounds(whole_life.get((*key, "benefit")))
+            if line.programme_id in renamed:
+                line.programme, line.department = renamed[line.programme_id]
+        return lines
+
+    def page(self, start, stop):
+        return self.complete(self.values()[start:stop])
+
+    def lines(self):
+        """Every line, read in chunks (for exports)."""
+        chunk = []
+        for row in self.values().iterator(chunk_size=CHUNK):
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                yield from self.complete(chunk)
+                chunk = []
+        yield from self.complete(chunk)
+
+
+def _pounds(value):
+    return None if value is None else round_money(value)
+
+
+class BudgetRows:
+    """Hands django-tables2 the BudgetLines of one page at a time."""
+
+    def __init__(self, query, count):
+        self.query = query
+        self._count = count  # from the totals query
+
+    def __len__(self):
+        return self._count
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return self.query.page(item.start or 0, item.stop or self._count)
+        return self.query.page(item, item + 1)[0]
+
+    def __iter__(self):
+        return self.query.lines()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the budget lines, rendered alike by the page, the CSV (both
+    writers), the XLSX and the API. `kind` says how its value is written."""
+
+    header: str
+    key: str  # the BudgetLine attribute, and the API's field name
+    kind: str  # text, year, amount, variance, pct, money, date, count
+
+    @property
+    def is_money(self):
+        return self.kind in ("amount", "variance", "money")
+
+    def value(self, line):
+        return getattr(line, self.key)
+
+    def download(self, line):
+        """The cell of a CSV or XLSX: numbers stay numbers; a gap is shorthand."""
+        value = self.value(line)
+        if self.kind == "amount":
+            return value.shorthand
+        if value is None:
+            return GAPS.get(self.kind, "")
+        return value
+
+    def api(self, line):
+        """The column's fields in the API: exact decimal strings, ISO dates; a
+        figure also says its status and, when withheld, the publisher's words."""
+        value = self.value(line)
+        if self.kind == "amount":
+            return {
+                f"{self.key}_gbp": _json(value.gbp),
+                f"{self.key}_status": value.status,
+                f"{self.key}_withheld_text": value.withheld_text or "",
+            }
+        return {self.key: _json(value)}
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def api_line(line, columns):
+    """One budget line as the API gives it, in the budget columns."""
+    fields = {"programme_id": line.slug}
+    for column in columns:
+        fields.update(column.api(line))
+    return fields
+
+
+def lines_for_programme(programme):
+    """A programme's budget lines, as the report has them: the current baseline,
+    forecast and actual of each financial year, oldest first."""
+    selected = FinancialFigure.objects.filter(
+        programme=programme, is_current=True, measure="cost", period="year"
+    )
+    query = BudgetQuery(figures=FinancialFigure.objects.all(), selected=selected)
+    return sorted(query.lines(), key=lambda line: line.financial_year)
+
+
+BUDGET_COLUMNS = [
+    Column("Department", "department", "text"),
+    Column("Programme", "programme", "text"),
+    Column("GMPP ID", "gmpp_id", "text"),
+    Column("Financial year", "financial_year_label", "year"),
+    Column("Baseline (£)", "baseline", "amount"),
+    Column("Forecast (£)", "forecast", "amount"),
+    Column("Actual (£)", "actual", "amount"),
+    Column("Variance (£)", "variance_gbp", "variance"),
+    Column("Variance (%)", "variance_pct", "pct"),
+    Column("Price basis", "price_basis_label", "basis"),
+    Column("Data date (release)", "data_date", "date"),
+    Column("Whole-life cost in that release (£)", "whole_life_cost_gbp", "money"),
+    Column("Benefits baseline in that release (£)", "benefits_gbp", "money"),
+    Column("Figures withheld", "withheld", "count"),
+    Column("Withheld, as published", "withheld_words", "words"),
+]

@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -267,6 +269,21 @@ class BudgetLineList(APIView):
     as_at, release) and its totals by price basis: the same rows and exact decimal
     strings as its CSV. Paged with `page` (50 a page)."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(name, str, description=text)
+            for name, text in (
+                ("department", "Department slug"),
+                ("financial_year", "Such as 2020-21"),
+                ("rating", "Latest delivery confidence, such as amber"),
+                ("category", "Annual report category"),
+                ("as_at", "Figures, names and ratings as stored then (ISO date)"),
+                ("release", "Figures as published in the release of this data date"),
+                ("page", "Page number (50 lines a page)"),
+            )
+        ],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         form = BudgetReportForm(request.query_params)
         if not form.is_valid():

@@ -19,6 +19,7 @@ from .models import (
     FinancialFigure,
     Milestone,
     Programme,
+    ProgrammeName,
     Source,
     assessor_name,
 )
@@ -233,7 +234,14 @@ class ImpactSerializer(serializers.ModelSerializer):
         ]
 
 
+class NameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgrammeName
+        fields = ["name", "kind", "first_data_date", "last_data_date"]
+
+
 class ProgrammeDetailSerializer(ProgrammeSerializer):
+    names = NameSerializer(many=True, read_only=True)
     budget_lines = serializers.SerializerMethodField(
         help_text="The current baseline, forecast and actual of each financial year, "
         "as the budget report has them."
@@ -249,6 +257,7 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
             *ProgrammeSerializer.Meta.fields,
             "description",
             "senior_responsible_owner",
+            "names",
             "budget_lines",
             "figures",
             "benefits",
@@ -341,7 +350,11 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProgrammeFilter
 
     def get_queryset(self):
-        queryset = Programme.objects.with_dashboard_columns().order_by("name")
+        queryset = (
+            Programme.objects.with_dashboard_columns()
+            .select_related("status_source")
+            .order_by("name")
+        )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(
@@ -353,6 +366,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
                     ),
                 ),
                 Prefetch("benefits", Benefit.objects.select_related("source")),
+                Prefetch("names", ProgrammeName.objects.order_by("first_data_date")),
                 Prefetch("milestones", Milestone.objects.select_related("source")),
                 Prefetch(
                     "assessments",

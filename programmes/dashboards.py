@@ -262,6 +262,8 @@ class ProgrammeDashboard:
     data_up_to: object
     latest_assessment: object
     latest_dates_at: object = None  # the data date of the latest reported dates
+    published_names: list = ()
+    other_names: list = ()
 
     @property
     def end_date_slip_text(self):
@@ -289,6 +291,7 @@ def programme_dashboard(programme):
         programme.assessments.select_related("source").order_by("data_date", "assessor")
     )
     snapshots = list(programme.schedule_snapshots.order_by("data_date"))
+    names = list(programme.names.order_by("first_data_date", "name"))
     rows = list(FinancialFigure.objects.filter(programme=programme).yearly_totals())
     return ProgrammeDashboard(
         programme=programme,
@@ -340,6 +343,8 @@ def programme_dashboard(programme):
             assessments, key=lambda a: (a.data_date, a.assessor == "ipa"), default=None
         ),
         latest_dates_at=snapshots[-1].data_date if snapshots else None,
+        published_names=[n for n in names if n.kind == "published"],
+        other_names=[n for n in names if n.kind != "published"],
     )
 
 

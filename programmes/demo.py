@@ -28,6 +28,7 @@ from .services import (
     derive_statuses,
     gmpp_release_source,
     record_figure,
+    record_name,
     upsert,
 )
 
@@ -141,6 +142,24 @@ def load_sources(counter):
         )
 
 
+def load_names(counter):
+    """Display names in ordinary case, and the aliases people search by."""
+    programmes = {p.slug: p for p in Programme.objects.all()}
+    for slug, name in facts.DISPLAY_NAMES.items():
+        programmes[slug] = upsert(
+            Programme,
+            lookup={"slug": slug},
+            values={"name": name},
+            counter=counter,
+            reason=REASON,
+        )
+    for slug, aliases in facts.PROGRAMME_ALIASES.items():
+        for kind, name in aliases:
+            record_name(
+                programme=programmes[slug], name=name, kind=kind, counter=counter
+            )
+
+
 def load_facts(counter):
     sources = {s.key: s for s in Source.objects.all()}
     programmes = {p.slug: p for p in Programme.objects.all()}
@@ -251,5 +270,6 @@ def load_demo_data():
     load_sources(counter)
     load_gmpp_history(counter)
     load_facts(counter)
+    load_names(counter)
     derive_statuses(counter=counter, reason=REASON)
     return counter

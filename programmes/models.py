@@ -287,6 +287,44 @@ class Programme(VersionedModel):
         return (self.latest_end_date - self.baseline_end_date).days
 
 
+class ProgrammeName(models.Model):
+    """A name a programme is known by: as a release published it (with the first and
+    last data dates it was used), or an alias or abbreviation people search for.
+    `normalised` is names.normalise(name), for matching imports and searches."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "As published"
+        ALIAS = "alias", "Also known as"
+        ABBREVIATION = "abbreviation", "Abbreviation"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="names"
+    )
+    name = models.CharField(max_length=300)
+    normalised = models.CharField(max_length=300, db_index=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    first_data_date = models.DateField(null=True, blank=True)
+    last_data_date = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "kind", "first_data_date", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name", "kind"],
+                name="programme_name_unique",
+                violation_error_message="The programme already has that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Benefit(VersionedModel):
     """A benefit a programme expects: monetised (cashable or not) or not monetised,
     or a disbenefit. Its amounts by year are FinancialFigure rows."""

@@ -173,11 +173,21 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(is_synthetic=False)
 
     def search(self, text):
+        """Programmes matching free text: the display name, every name published,
+        aliases and abbreviations (also normalised: "&" or "and", punctuation),
+        the GMPP ID, the description and the department."""
+        from .models import ProgrammeName
+        from .names import normalise
+
         text = text.strip()
         if not text:
             return self
+        names = Q(name__icontains=text)
+        if key := normalise(text):
+            names |= Q(normalised__contains=key)
         return self.filter(
             Q(name__icontains=text)
+            | Q(pk__in=ProgrammeName.objects.filter(names).values("programme"))
             | Q(gmpp_id__icontains=text)
             | Q(description__icontains=text)
             | Q(department__name__icontains=text)

@@ -5,16 +5,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from .models import (
     DeliveryConfidenceAssessment,
+    Department,
     FinancialFigure,
     Programme,
+    ProgrammeName,
     ScheduleSnapshot,
     Source,
 )
+from .names import acronyms, normalise, ordinary_case
 
 
 @dataclass
@@ -152,23 +155,46 @@ def unique_slug(model, text, max_length=80):
     return slug
 
 
+def related_departments(department):
+    """A department with its predecessors and successors (machinery of government):
+    where the same programme may have been reported."""
+    return Department.objects.filter(
+        Q(pk=department.pk) | Q(successors=department) | Q(predecessors=department)
+    ).distinct()
+
+
+def programmes_named(name, department):
+    """Programmes of the department (or its predecessors and successors) known by
+    this name, as published or as an alias, compared normalised."""
+    key = normalise(name)
+    return Programme.objects.filter(
+        department__in=related_departments(department),
+        pk__in=ProgrammeName.objects.filter(normalised=key).values("programme"),
+    )
+
+
 def find_or_create_programme(record, *, slug, counter, reason):
     """The programme a record is about: by GMPP ID first (IDs survive renames), then
-    by the slug the caller knows it by; created if new (marked `_just_created`)."""
+    by the slug the caller knows it by, then by every name it has been published
+    under and its aliases, normalised, within the department and its predecessors
+    and successors; created if new (marked `_just_created`), with its display name
+    in ordinary case."""
     programme = None
     if record.gmpp_id:
         programme = Programme.objects.filter(gmpp_id=record.gmpp_id).first()
     if programme is None and slug:
         programme = Programme.objects.filter(slug=slug).first()
     if programme is None and not slug:
-        # Older releases have no GMPP ID: the same name in the same department.
-        programme = Programme.objects.filter(
-            name__iexact=record.name, department=record.department
-        ).first()
+        named = list(programmes_named(record.name, record.department)[:2])
+        # Only an unambiguous match, and never onto another GMPP ID.
+        if len(named) == 1 and (
+            not record.gmpp_id or named[0].gmpp_id in (None, "", record.gmpp_id)
+        ):
+            programme = named[0]
     if programme is None:
         programme = Programme(
-            slug=slug or unique_slug(Programme, record.name, 120),
-            name=record.name,
+            slug=slug or unique_slug(Programme, ordinary_case(record.name), 120),
+            name=ordinary_case(record.name),
             department=record.department,
         )
         programme.full_clean()
@@ -186,6 +212,21 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
     programme = find_or_create_programme(
         record, slug=slug, counter=counter, reason=reason
     )
+    record_name(
+        programme=programme,
+        name=record.name,
+        kind=ProgrammeName.Kind.PUBLISHED,
+        data_date=record.data_date,
+        source=source,
+        counter=counter,
+    )
+    for acronym in acronyms(record.name):
+        record_name(
+            programme=programme,
+            name=acronym,
+            kind=ProgrammeName.Kind.ABBREVIATION,
+            counter=counter,
+        )
     synthetic = source.is_synthetic
     stored = {}
     if record.start_date or record.end_date:
@@ -279,9 +320,45 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
     return programme, stored
 
 
+def record_name(*, programme, name, kind, counter, data_date=None, source=None):
+    """Keep a name the programme is known by; a published name's first and last
+    data dates widen to every release that used it."""
+    name = name.strip()
+    found = ProgrammeName.objects.filter(
+        programme=programme, name=name, kind=kind
+    ).first()
+    if found is None:
+        found = ProgrammeName(
+            programme=programme,
+            name=name,
+            normalised=normalise(name),
+            kind=kind,
+            first_data_date=data_date,
+            last_data_date=data_date,
+            source=source,
+        )
+        found.full_clean()
+        found.save()
+        counter.add(_label(ProgrammeName), "created")
+        return found
+    if data_date is None:
+        return found
+    first, last = found.first_data_date, found.last_data_date
+    if first is not None and first <= data_date <= last:
+        return found
+    found.first_data_date = min(d for d in (first, data_date) if d)
+    found.last_data_date = max(d for d in (last, data_date) if d)
+    if found.last_data_date == data_date and source is not None:
+        found.source = source
+    found.save()
+    counter.add(_label(ProgrammeName), "changed")
+    return found
+
+
 def refresh_programme_from_releases(programme, *, newest, counter, reason):
-    """Name, department and category follow the newest release; baseline dates are
-    the first reported, latest dates the newest reported."""
+    """Department and category follow the newest release (the display name does
+    not: record_name keeps every published name); baseline dates are the first
+    reported, latest dates the newest reported."""
     snapshots = list(programme.schedule_snapshots.order_by("data_date"))
     values = {}
     if snapshots:
@@ -294,7 +371,8 @@ def refresh_programme_from_releases(programme, *, newest, counter, reason):
         )
     newest_date = snapshots[-1].data_date if snapshots else newest.data_date
     if newest.data_date >= newest_date:
-        values.update(name=newest.name, department=newest.department)
+        # The display name is ours (ordinary case); published names are kept apart.
+        values.update(department=newest.department)
         if newest.gmpp_id:
             values["gmpp_id"] = newest.gmpp_id
         if newest.category:

@@ -136,7 +136,7 @@ def test_sorting_by_whole_life_cost(site):
 
         assert "sort=-whole_life_cost_gbp" in page.url
         first = page.locator("tbody tr").first.inner_text()
-        assert "EMERGENCY SERVICES" in first
+        assert "Emergency Services Mobile" in first
 
 
 def test_pages_read_without_javascript(site):

@@ -120,7 +120,7 @@ def test_a_line_carries_the_whole_life_cost_of_its_own_release(
         )
     )
 
-    esmcp = next(r for r in rows if r["Programme"].startswith("EMERGENCY SERVICES"))
+    esmcp = next(r for r in rows if r["Programme"].startswith("Emergency Services"))
     assert esmcp["Data date (release)"] == "2021-03-31"
     # The March 2021 release's whole-life cost, not the 2026 real-terms one.
     assert esmcp["Whole-life cost in that release (£)"] == "11198840000.00"
@@ -206,7 +206,8 @@ def test_as_at_rebuilds_names_and_a_release_shows_what_it_published(
     )
 
     assert any(
-        r["Programme"] == "EMERGENCY SERVICES MOBILE COMMUNICATIONS" for r in then
+        r["Programme"] == "Emergency Services Mobile Communications Programme"
+        for r in then
     )
     assert not any(r["Programme"] == "Emergency Services Network" for r in then)
     esn = [r for r in release if r["Programme"] == "Emergency Services Network"]

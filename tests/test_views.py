@@ -158,7 +158,7 @@ def test_hmcts_end_date_slip_is_shown(admin_client, demo_data):
 def test_rating_since_is_shown_for_red_and_amber_red(admin_client, demo_data):
     page = admin_client.get("/programmes/?rating=amber_red").content.decode()
 
-    assert "Customs Declaration Services" in page
+    assert "Customs Declaration Service" in page
     assert "since Sep 2018" in page
     assert "1 programme matches" in page
 
@@ -220,13 +220,17 @@ def test_sorting_by_whole_life_cost(admin_client, demo_data):
         "/programmes/?sort=whole_life_cost_gbp"
     ).content.decode()
 
-    assert descending.index("EMERGENCY SERVICES") < descending.index("HMCTS Reform")
-    assert ascending.index("HMCTS Reform") < ascending.index("EMERGENCY SERVICES")
+    assert descending.index("Emergency Services Mobile") < descending.index(
+        "HMCTS Reform"
+    )
+    assert ascending.index("HMCTS Reform") < ascending.index(
+        "Emergency Services Mobile"
+    )
     # Not reported comes last both ways.
-    assert descending.index("EMERGENCY SERVICES") < descending.index(
+    assert descending.index("Emergency Services Mobile") < descending.index(
         "Prison digital kiosks"
     )
-    assert ascending.index("EMERGENCY SERVICES") < ascending.index(
+    assert ascending.index("Emergency Services Mobile") < ascending.index(
         "Prison digital kiosks"
     )
 
@@ -248,7 +252,7 @@ def test_disruption_page_totals(admin_client, demo_data):
 def test_eu_exit_lists_the_programmes_it_hit(admin_client, demo_data):
     page = admin_client.get("/disruptions/eu-exit/").content.decode()
 
-    assert "Customs Declaration Services" in page
+    assert "Customs Declaration Service" in page
     assert "Digital Services at the Border" in page
     assert "Not quantified" in page
 

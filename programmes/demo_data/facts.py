@@ -442,3 +442,42 @@ BENEFITS = [
         "source": "nao-hmcts-reform-2023",
     },
 ]
+
+
+# The names people use for the GMPP programmes, in ordinary case (the releases'
+# own names, some in capitals, are kept as published beside them).
+DISPLAY_NAMES = {
+    "universal-credit": "Universal Credit",
+    "common-technology-services": "Common Technology Services",
+    "customs-declaration-service": "Customs Declaration Service",
+    "digital-services-at-the-border": "Digital Services at the Border",
+    "emergency-services-mobile-communications": (
+        "Emergency Services Mobile Communications Programme"
+    ),
+    "electronic-monitoring": "Electronic Monitoring",
+    "gov-uk-verify": "GOV.UK Verify",
+    "gov-uk-one-login": "GOV.UK One Login",
+    "government-as-a-platform": "Government as a Platform",
+    "hmcts-reform": "HMCTS Reform",
+    "home-office-biometrics": "Home Office Biometrics",
+    "immigration-platform-technologies": "Immigration Platform Technologies",
+    "law-enforcement-data": "Law Enforcement Data Service",
+    "making-tax-digital": "Making Tax Digital",
+    "prison-technology-transformation": "Prison Technology Transformation Programme",
+    "smarter-working": "Smarter Working",
+}
+
+# Abbreviations and other names people search by, beyond those the releases wrote
+# in brackets (which the loader keeps by itself).
+PROGRAMME_ALIASES = {
+    "government-digital-service": [("abbreviation", "GDS")],
+    "universal-credit": [("abbreviation", "UC")],
+    "making-tax-digital": [("abbreviation", "MTD")],
+    "emergency-services-mobile-communications": [
+        ("alias", "Emergency Services Network"),
+        ("abbreviation", "ESN"),
+    ],
+    "law-enforcement-data": [("abbreviation", "LEDS")],
+    "hmcts-reform": [("alias", "Courts and tribunals reform")],
+    "government-as-a-platform": [("abbreviation", "GaaP")],
+}

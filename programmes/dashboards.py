@@ -134,11 +134,11 @@ def data_up_to(programmes=None):
 
 
 def departments_with_totals():
-    """Every department with its portfolio totals (see
+    """Every department that holds programmes, with its portfolio totals (see
     ProgrammeQuerySet.department_totals; None where nothing was published): two
     queries, whatever the number of programmes, merged by department."""
     totals = {row["department"]: row for row in Programme.objects.department_totals()}
-    departments = list(Department.objects.order_by("name"))
+    departments = list(Department.objects.filter(pk__in=totals).order_by("name"))
     names = (
         "programme_count",
         "whole_life_cost_total",

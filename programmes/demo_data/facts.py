@@ -8,10 +8,12 @@ from decimal import Decimal
 D = datetime.date
 
 DEPARTMENTS = [
-    # (slug, name, abbreviation, aliases, predecessor slugs)
-    ("cabinet-office", "Cabinet Office", "CO", [], []),
+    # (slug, name, abbreviation, aliases as published, predecessor slugs). The
+    # departments that have held GMPP projects, with machinery-of-government
+    # changes; "MoJ", "MOJ" and "Ministry of Justice" all resolve (ignoring case).
+    ("cabinet-office", "Cabinet Office", "CO", ["Cabinet Office (CO)"], []),
     ("home-office", "Home Office", "HO", [], []),
-    ("ministry-of-justice", "Ministry of Justice", "MOJ", ["MoJ"], []),
+    ("ministry-of-justice", "Ministry of Justice", "MOJ", [], []),
     (
         "department-for-work-and-pensions",
         "Department for Work and Pensions",
@@ -23,13 +25,81 @@ DEPARTMENTS = [
         "hm-revenue-and-customs",
         "HM Revenue and Customs",
         "HMRC",
-        ["HM Revenue & Customs"],
+        ["HM Revenue & Customs", "Her Majesty's Revenue and Customs"],
         [],
     ),
+    ("department-of-health", "Department of Health", "DH", [], []),
     (
         "department-of-health-and-social-care",
         "Department of Health and Social Care",
         "DHSC",
+        [],
+        ["department-of-health"],
+    ),
+    ("department-for-education", "Department for Education", "DFE", [], []),
+    ("department-for-transport", "Department for Transport", "DFT", [], []),
+    ("ministry-of-defence", "Ministry of Defence", "MOD", [], []),
+    (
+        "department-for-environment-food-and-rural-affairs",
+        "Department for Environment, Food and Rural Affairs",
+        "DEFRA",
+        [],
+        [],
+    ),
+    (
+        "department-for-culture-media-and-sport",
+        "Department for Culture, Media and Sport",
+        "DCMS",
+        ["Department for Digital, Culture, Media and Sport", "DDCMS"],
+        [],
+    ),
+    ("hm-treasury", "HM Treasury", "HMT", ["Treasury"], []),
+    (
+        "foreign-and-commonwealth-office",
+        "Foreign and Commonwealth Office",
+        "FCO",
+        [],
+        [],
+    ),
+    (
+        "department-for-international-development",
+        "Department for International Development",
+        "DFID",
+        [],
+        [],
+    ),
+    (
+        "foreign-commonwealth-and-development-office",
+        "Foreign, Commonwealth and Development Office",
+        "FCDO",
+        [],
+        ["foreign-and-commonwealth-office", "department-for-international-development"],
+    ),
+    (
+        "department-for-communities-and-local-government",
+        "Department for Communities and Local Government",
+        "DCLG",
+        [],
+        [],
+    ),
+    (
+        "ministry-of-housing-communities-and-local-government",
+        "Ministry of Housing, Communities and Local Government",
+        "MHCLG",
+        ["Department for Levelling Up, Housing and Communities", "DLUHC"],
+        ["department-for-communities-and-local-government"],
+    ),
+    (
+        "department-for-business-innovation-and-skills",
+        "Department for Business, Innovation and Skills",
+        "BIS",
+        [],
+        [],
+    ),
+    (
+        "department-of-energy-and-climate-change",
+        "Department of Energy and Climate Change",
+        "DECC",
         [],
         [],
     ),
@@ -38,7 +108,27 @@ DEPARTMENTS = [
         "Department for Business, Energy and Industrial Strategy",
         "BEIS",
         [],
+        [
+            "department-for-business-innovation-and-skills",
+            "department-of-energy-and-climate-change",
+        ],
+    ),
+    (
+        "department-for-international-trade",
+        "Department for International Trade",
+        "DIT",
         [],
+        [],
+    ),
+    (
+        "department-for-business-and-trade",
+        "Department for Business and Trade",
+        "DBT",
+        [],
+        [
+            "department-for-business-energy-and-industrial-strategy",
+            "department-for-international-trade",
+        ],
     ),
     (
         "department-for-science-innovation-and-technology",
@@ -54,7 +144,25 @@ DEPARTMENTS = [
         [],
         ["department-for-business-energy-and-industrial-strategy"],
     ),
+    ("national-crime-agency", "National Crime Agency", "NCA", [], []),
+    (
+        "office-for-national-statistics",
+        "Office for National Statistics",
+        "ONS",
+        ["UK Statistics Authority", "UKSA"],
+        [],
+    ),
+    ("crown-prosecution-service", "Crown Prosecution Service", "CPS", [], []),
+    (
+        "national-savings-and-investments",
+        "National Savings and Investments",
+        "NS&I",
+        [],
+        [],
+    ),
+    ("food-standards-agency", "Food Standards Agency", "FSA", [], []),
 ]
+
 
 # key: (kind, title, publisher, year, url)
 SOURCES = {

@@ -4,11 +4,13 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 
 from .models import (
+    Benefit,
     DeliveryConfidenceAssessment,
     Department,
     FinancialFigure,
@@ -572,6 +574,122 @@ PROGRAMME_PARTS = (
     "narratives",
     "facts",
 )
+
+
+class MergeRefused(ValueError):
+    """Both programmes hold the same fact; merging would have to drop one."""
+
+
+@transaction.atomic
+def merge_programmes(*, keep, absorb, reason, user=None):
+    """Move everything `absorb` holds onto `keep` (figures, ratings, reported dates,
+    narratives, milestones, impacts, benefits, facts and names), then delete
+    `absorb`, each change kept in the history with the reason. Nothing is dropped:
+    where both hold the same fact (a rating at the same date, dates at the same
+    data date, a benefit or milestone of the same title...), the merge is refused
+    and says which. Where both have a current figure of one kind and year, the
+    newer stays current. Provenance points at the moved rows, so it stays true."""
+    if keep.pk == absorb.pk:
+        raise MergeRefused("Choose two different programmes to merge.")
+    if not reason or not reason.strip():
+        raise MergeRefused("Give the reason for merging these programmes.")
+    if keep.gmpp_id and absorb.gmpp_id and keep.gmpp_id != absorb.gmpp_id:
+        raise MergeRefused(
+            f"{keep} ({keep.gmpp_id}) and {absorb} ({absorb.gmpp_id}) have different "
+            "GMPP IDs: they are different projects."
+        )
+    why = f"Merged {absorb.name!r} into {keep.name!r}: {reason.strip()}"
+    counter = ChangeCount()
+    conflicts = []
+    moved = []
+    for relation in PROGRAMME_PARTS:
+        for row in getattr(absorb, relation).all():
+            row.programme = keep
+            if isinstance(row, FinancialFigure) and row.is_current:
+                _settle_current(row, keep, why, user)
+            try:
+                row.validate_constraints()
+            except ValidationError as error:
+                conflicts.append(
+                    f"{row._meta.verbose_name} “{row}”: {error.messages[0]}"
+                )
+            moved.append(row)
+    if conflicts:
+        raise MergeRefused(
+            "Both programmes hold the same facts, so merging would lose one: "
+            + "; ".join(conflicts[:20])
+        )
+    # Benefits first: a figure may name only its own programme's benefit.
+    for row in sorted(moved, key=lambda r: not isinstance(r, Benefit)):
+        _save_as(row, why, user)
+    for name in absorb.names.all():
+        record_name(
+            programme=keep,
+            name=name.name,
+            kind=name.kind,
+            data_date=name.first_data_date,
+            source=name.source,
+            counter=counter,
+        )
+        if name.last_data_date:
+            record_name(
+                programme=keep,
+                name=name.name,
+                kind=name.kind,
+                data_date=name.last_data_date,
+                source=name.source,
+                counter=counter,
+            )
+        name.delete()
+    record_name(
+        programme=keep, name=absorb.name, kind=ProgrammeName.Kind.ALIAS, counter=counter
+    )
+    gmpp_id = keep.gmpp_id or absorb.gmpp_id
+    _save_as(absorb, why, user, delete=True)
+    keep.gmpp_id = gmpp_id
+    _refresh_dates(keep)
+    _save_as(keep, why, user)
+    derive_statuses(departments=[keep.department], counter=counter, reason=why)
+    return len(moved)
+
+
+def _settle_current(figure, keep, why, user):
+    """Of two current figures of one kind and year, the newer stays current."""
+    other = keep.figures.filter(
+        measure=figure.measure,
+        kind=figure.kind,
+        period=figure.period,
+        financial_year=figure.financial_year,
+        benefit=figure.benefit,
+        is_current=True,
+    ).first()
+    if other is None:
+        return
+    older = figure if figure.data_date < other.data_date else other
+    older.is_current = False
+    if older is other:
+        _save_as(other, why, user)
+
+
+def _refresh_dates(programme):
+    snapshots = list(programme.schedule_snapshots.order_by("data_date"))
+    if snapshots:
+        first, last = snapshots[0], snapshots[-1]
+        programme.baseline_start_date = first.start_date
+        programme.baseline_end_date = first.end_date
+        programme.latest_start_date = last.start_date
+        programme.latest_end_date = last.end_date
+
+
+def _save_as(row, reason, user, *, delete=False):
+    """Save (or delete) a tracked row with the reason and user its history keeps."""
+    row._change_reason = reason
+    if user is not None:
+        row._history_user = user
+    if delete:
+        row.delete()
+    else:
+        row.save()
 
 
 @transaction.atomic

@@ -112,3 +112,54 @@ def test_an_old_file_without_ids_finds_programmes_by_their_published_names(demo_
     assert Programme.objects.count() == before
     esmcp = Programme.objects.get(slug="emergency-services-mobile-communications")
     assert esmcp.name == "Emergency Services Mobile Communications Programme"
+
+
+@pytest.mark.django_db
+def test_merging_moves_everything_and_keeps_the_totals(demo_data):
+    from programmes.budget import totals_for
+    from programmes.models import FinancialFigure, ProgrammeName
+    from programmes.services import merge_programmes
+
+    keep = Programme.objects.get(slug="law-enforcement-data")
+    # An older release imported before the names were linked made a second copy.
+    absorb = Programme.objects.create(
+        slug="nledp-duplicate",
+        name="NLEDP duplicate",
+        department=keep.department,
+    )
+    old = keep.figures.filter(data_date__lt="2020-01-01")
+    moved_ids = list(old.values_list("pk", flat=True))
+    for figure in old:
+        figure.programme = absorb
+        figure._change_reason = "test set-up"
+        figure.save()
+    yearly = FinancialFigure.objects.filter(
+        is_current=True, measure="cost", period="year"
+    )
+    before = [(t.baseline_gbp, t.forecast_gbp, t.rows) for t in totals_for(yearly)]
+
+    moved = merge_programmes(keep=keep, absorb=absorb, reason="Same programme")
+
+    after = [(t.baseline_gbp, t.forecast_gbp, t.rows) for t in totals_for(yearly)]
+    assert after == before
+    assert moved == len(moved_ids)
+    assert set(
+        keep.figures.filter(pk__in=moved_ids).values_list("pk", flat=True)
+    ) == set(moved_ids)
+    assert not Programme.objects.filter(slug="nledp-duplicate").exists()
+    assert ProgrammeName.objects.filter(programme=keep, name="NLEDP duplicate").exists()
+    history = FinancialFigure.history.filter(id=moved_ids[0]).latest("history_date")
+    assert "Same programme" in history.history_change_reason
+
+
+@pytest.mark.django_db
+def test_a_merge_that_would_lose_a_fact_is_refused(demo_data):
+    from programmes.services import MergeRefused, merge_programmes
+
+    keep = Programme.objects.get(slug="hmcts-reform")
+    other = Programme.objects.get(slug="universal-credit")
+
+    with pytest.raises(MergeRefused, match="different GMPP IDs"):
+        merge_programmes(keep=keep, absorb=other, reason="wrong")
+
+    assert Programme.objects.filter(slug="universal-credit").exists()

@@ -2,10 +2,17 @@
 // With JavaScript off the same numbers are in each card's table.
 (function () {
   "use strict";
+  // Only "download as PNG" and "reset axes": no button, link or dialog that sends
+  // data or people off the site (no Plotly Cloud, no Chart Studio, no logo link).
   var config = {
     responsive: true,
     displaylogo: false,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
+    showLink: false,
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+    showTips: false,
+    plotlyServerURL: "",
+    modeBarButtons: [["toImage", "resetScale2d"]],
   };
   document.querySelectorAll("[data-chart]").forEach(function (element) {
     var source = document.getElementById(element.getAttribute("data-chart"));

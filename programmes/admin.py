@@ -35,6 +35,7 @@ from .models import (
     Source,
 )
 from .money import format_gbp
+from .scope import is_within
 
 
 def money_column(field_name, label):
@@ -620,6 +621,18 @@ class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
     exclude = ["content", "summary"]
     actions = ["undo_selected"]
     change_list_template = "admin/programmes/importedfile/change_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Like every register history: only within the user's departments (the
+        # file's source), or for the one who imported it.
+        imported = get_object_or_404(
+            ImportedFile, pk=pk_or_404(ImportedFile, object_id)
+        )
+        if imported.imported_by_id != request.user.pk and not is_within(
+            request.user, imported.source
+        ):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     @admin.display(description="SHA-256")
     def short_sha(self, obj):

@@ -251,9 +251,10 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
     def delete_everything_view(self, request, object_id):
         """Deleting a programme that holds figures: superusers only, typing its
         name and giving a reason; every deletion is kept in the history."""
+        pk = pk_or_404(Programme, object_id)
         if not request.user.is_superuser:
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=pk_or_404(Programme, object_id))
+        programme = get_object_or_404(Programme, pk=pk)
         form = DeleteProgrammeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -238,11 +238,11 @@ class ScopedQuerysetMixin:
     from the row to its department; None marks a record every department shares."""
 
     department_path = "programme__department"
-    # Picker -> how its choices reach a department.
+    # Picker -> how its choices reach a department, and what the user may choose.
     SCOPED_CHOICES = {
-        Programme: "department",
-        Benefit: "programme__department",
-        Department: "pk",
+        Programme: ("department", "programmes of your own departments"),
+        Benefit: ("programme__department", "benefits of your own programmes"),
+        Department: ("pk", "your own departments"),
     }
 
     def get_queryset(self, request):
@@ -254,16 +254,15 @@ class ScopedQuerysetMixin:
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        path = self.SCOPED_CHOICES.get(db_field.related_model)
+        path, allowed = self.SCOPED_CHOICES.get(db_field.related_model, (None, ""))
         if path and not request.user.is_superuser:
-            noun = db_field.related_model._meta.verbose_name_plural
             kwargs["queryset"] = db_field.related_model.objects.filter(
                 **{f"{path}__in": user_departments(request.user)}
             )
             kwargs["error_messages"] = {
                 "invalid_choice": (
-                    f"You can choose only {noun} of your own departments; "
-                    f"the one with id %(value)s is not one of them."
+                    f"You can choose only {allowed}: the one with id %(value)s "
+                    "is not one of them."
                 )
             }
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

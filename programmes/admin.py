@@ -4,12 +4,20 @@ existing programme or figure asks for a reason, which the history keeps."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, RestrictedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_base import (
+    REASON_HELP,
+    DepartmentScopedMixin,
+    NumericIdsMixin,
+    ReasonAdmin,
+    ScopedQuerysetMixin,
+    pk_or_404,
+)
 from .history import programme_changes
 from .models import (
     Benefit,
@@ -25,147 +33,9 @@ from .models import (
     Programme,
     ScheduleSnapshot,
     Source,
-    StaleEdit,
 )
 from .money import format_gbp
-
-REASON_HELP = (
-    "Say why (a typo corrected, a new release, an approved change). It is kept in "
-    "the change history with your name."
-)
-
-
-class ReasonForm(forms.ModelForm):
-    """A model form that asks why, whenever an existing row is saved, and carries
-    the version the editor started from (optimistic locking)."""
-
-    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and hasattr(self.instance, "version"):
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean_expected_version(self):
-        expected = self.cleaned_data.get("expected_version")
-        model = type(self.instance)
-        if self.instance.pk and hasattr(self.instance, "version"):
-            current = (
-                model.objects.filter(pk=self.instance.pk)
-                .values_list("version", flat=True)
-                .first()
-            )
-            if expected is None:
-                expected = current
-            elif current is not None and current != expected:
-                raise forms.ValidationError(
-                    "Someone else changed this record after you opened it. Your change "
-                    "was not saved: reload the page to see theirs, then make yours again."
-                )
-        return expected
-
-    change_reason = forms.CharField(
-        label="Reason for this change",
-        max_length=500,
-        required=False,
-        help_text=REASON_HELP,
-        widget=forms.TextInput(attrs={"size": 80}),
-    )
-
-    def clean_change_reason(self):
-        reason = self.cleaned_data["change_reason"].strip()
-        if self.instance.pk and not reason:
-            raise forms.ValidationError(
-                "Give a reason for changing this record; the history keeps it."
-            )
-        return reason or "Created"
-
-
-class ReasonAdmin(SimpleHistoryAdmin):
-    form = ReasonForm
-
-    def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
-        expected = form.cleaned_data.get("expected_version")
-        if change and expected is not None and hasattr(obj, "save_checked"):
-            obj.save_checked(expected)
-        else:
-            obj.save()
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that lost the race is refused whole (the admin's transaction rolls
-        # back) and explained, never a 500.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return redirect(request.path)
-
-    def save_formset(self, request, form, formset, change):
-        reason = form.cleaned_data.get("change_reason") or "Created"
-        for obj in formset.save(commit=False):
-            obj._change_reason = reason
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj._change_reason = reason
-            obj.delete()
-        formset.save_m2m()
-
-
-class ScopedQuerysetMixin:
-    """Programme admins see and pick only their departments' programmes; superusers
-    see everything. `department_path` leads from the row to its department."""
-
-    department_path = "programme__department"
-
-    def _departments(self, request):
-        return request.user.departments.all()
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser or self.department_path is None:
-            return queryset
-        return queryset.filter(
-            **{f"{self.department_path}__in": self._departments(request)}
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.name == "programme":
-                kwargs["queryset"] = Programme.objects.filter(
-                    department__in=self._departments(request)
-                )
-            elif db_field.name == "department" and db_field.model is Programme:
-                kwargs["queryset"] = self._departments(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class DepartmentScopedMixin(ScopedQuerysetMixin):
-    """Also refuses, on the server, changes to rows outside the user's departments,
-    and deletion to all but superusers (nothing disappears by accident)."""
-
-    def _in_scope(self, request, obj):
-        department = obj
-        for step in self.department_path.split("__"):
-            department = getattr(department, step, None)
-        return (
-            department is None
-            or self._departments(request).filter(pk=department.pk).exists()
-        )
-
-    def has_change_permission(self, request, obj=None):
-        allowed = super().has_change_permission(request, obj)
-        if (
-            not allowed
-            or obj is None
-            or request.user.is_superuser
-            or self.department_path is None
-        ):
-            return allowed
-        return self._in_scope(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
+from .scope import is_within
 
 
 def money_column(field_name, label):
@@ -339,8 +209,11 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
     object_history_template = "admin/programmes/programme/object_history.html"
 
     def get_readonly_fields(self, request, obj=None):
-        # Slugs are stable: set once, never changed with the name.
-        return ["slug"] if obj else []
+        # Slugs are stable: set once, never changed with the name. Moving a
+        # programme to another department needs a superuser.
+        if obj is None:
+            return []
+        return ["slug"] if request.user.is_superuser else ["slug", "department"]
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields
@@ -368,12 +241,20 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
             *super().get_urls(),
         ]
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # One way to delete a programme: the deliberate page, which asks for a reason.
+        pk = pk_or_404(Programme, object_id)
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return redirect("admin:programmes_programme_delete_everything", pk)
+
     def delete_everything_view(self, request, object_id):
         """Deleting a programme that holds figures: superusers only, typing its
         name and giving a reason; every deletion is kept in the history."""
+        pk = pk_or_404(Programme, object_id)
         if not request.user.is_superuser:
             raise PermissionDenied
-        programme = get_object_or_404(Programme, pk=object_id)
+        programme = get_object_or_404(Programme, pk=pk)
         form = DeleteProgrammeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -385,6 +266,18 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
                 )
             except ValueError as error:
                 form.add_error("confirm_name", str(error))
+            except (ProtectedError, RestrictedError) as error:
+                blockers = sorted(
+                    {
+                        f"{type(row)._meta.verbose_name} “{row}” (id {row.pk})"
+                        for row in error.args[1]
+                    }
+                )
+                form.add_error(
+                    None,
+                    f"Nothing was deleted: {programme.name} is still referred to by "
+                    f"{', '.join(blockers[:10])}. Change or delete those first.",
+                )
             else:
                 self.message_user(
                     request,
@@ -409,7 +302,9 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
         )
 
     def history_view(self, request, object_id, extra_context=None):
-        programme = get_object_or_404(self.get_queryset(request), pk=object_id)
+        programme = get_object_or_404(Programme, pk=pk_or_404(Programme, object_id))
+        if not self.has_view_history_permission(request, programme):
+            raise PermissionDenied
         extra_context = {
             **(extra_context or {}),
             "part_changes": programme_changes(programme)[:500],
@@ -457,7 +352,9 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
         ]
 
     def rebaseline_view(self, request, object_id):
-        figure = get_object_or_404(self.get_queryset(request), pk=object_id)
+        figure = get_object_or_404(
+            self.get_queryset(request), pk=pk_or_404(FinancialFigure, object_id)
+        )
         if not self.has_change_permission(request, figure):
             raise PermissionDenied
         form = RebaselineForm(request.POST or None, figure=figure)
@@ -613,6 +510,7 @@ class BenefitAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 @admin.register(Fact)
 class FactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+    department_path = None
     list_display = ["statement", "programme", "as_at", "source"]
     search_fields = ["statement"]
     autocomplete_fields = ["programme", "source", "disruption"]
@@ -700,7 +598,7 @@ class UploadForm(forms.Form):
 
 
 @admin.register(ImportedFile)
-class ImportedFileAdmin(admin.ModelAdmin):
+class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "data_date",
@@ -724,6 +622,18 @@ class ImportedFileAdmin(admin.ModelAdmin):
     exclude = ["content", "summary"]
     actions = ["undo_selected"]
     change_list_template = "admin/programmes/importedfile/change_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Like every register history: only within the user's departments (the
+        # file's source), or for the one who imported it.
+        imported = get_object_or_404(
+            ImportedFile, pk=pk_or_404(ImportedFile, object_id)
+        )
+        if imported.imported_by_id != request.user.pk and not is_within(
+            request.user, imported.source
+        ):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     @admin.display(description="SHA-256")
     def short_sha(self, obj):

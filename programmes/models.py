@@ -4,6 +4,7 @@ and whether it is synthetic; withheld, not reported and zero are kept apart."""
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
@@ -145,6 +146,8 @@ class DepartmentAlias(models.Model):
         Department, on_delete=models.CASCADE, related_name="aliases"
     )
     alias = models.CharField(max_length=200)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "department aliases"
@@ -354,12 +357,34 @@ class Benefit(VersionedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "title"], name="benefit_unique_title_per_programme"
-            )
+            ),
+            # The target of the figures' (benefit, programme) foreign key on
+            # PostgreSQL (migration 0008): a figure names only its own programme's
+            # benefits.
+            models.UniqueConstraint(
+                fields=["id", "programme"], name="benefit_unique_id_programme"
+            ),
         ]
 
     def __str__(self):
         prefix = "Disbenefit: " if self.is_disbenefit else ""
         return f"{prefix}{self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.pk is None or self.programme_id is None:
+            return
+        elsewhere = (
+            self.figures.exclude(programme_id=self.programme_id)
+            .select_related("programme")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ValidationError(
+                f"This benefit cannot move to another programme: figures of "
+                f"{elsewhere.programme} (for example “{elsewhere}”, id {elsewhere.pk}) "
+                "name it. A figure names only its own programme's benefits."
+            )
 
 
 class FinancialFigure(VersionedModel):
@@ -532,6 +557,21 @@ class FinancialFigure(VersionedModel):
             year or f"{self.get_period_display().lower()} at {self.data_date:%d %b %Y}"
         )
         return f"{self.get_kind_display()} {self.get_measure_display().lower()}, {when}"
+
+    def clean(self):
+        super().clean()
+        if self.benefit_id is None or self.programme_id is None:
+            return
+        benefit = (
+            Benefit.objects.filter(pk=self.benefit_id)
+            .select_related("programme")
+            .first()
+        )
+        if benefit is not None and benefit.programme_id != self.programme_id:
+            raise ValidationError(
+                f"The benefit “{benefit}” belongs to {benefit.programme}, not to this "
+                "figure's programme: choose one of its own programme's benefits."
+            )
 
     def validate_constraints(self, exclude=None):
         # Forms never edit is_current (services do), but its constraint must still

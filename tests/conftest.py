@@ -49,3 +49,18 @@ def auditor_client(client, db):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def world(db):
+    """Departments A and B, one of every register row each, one user per role."""
+    from .two_departments import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def admin_a(client, world):
+    """Signed in as the programme admin of department A."""
+    client.force_login(world.users["programme-admin"])
+    return client

@@ -8,6 +8,8 @@ from django.urls import reverse
 from programmes.importing import import_files
 from programmes.models import FinancialFigure, ImportedFile, Programme
 
+from .admin_forms import changeform_data
+
 MODELS = [
     m for m in admin.site._registry if m._meta.app_label in {"programmes", "accounts"}
 ]
@@ -188,21 +190,10 @@ def test_programme_slug_does_not_change_with_its_name(admin_client, demo_data):
     programme = Programme.objects.get(slug="smarter-working")
     url = reverse("admin:programmes_programme_change", args=[programme.pk])
     page = admin_client.get(url)
-    form = page.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for key, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{key}"] = value
-        for i, inline_form in enumerate(formset.forms):
-            for name in inline_form.fields:
-                value = inline_form.initial.get(name)
-                if name == "id":
-                    value = inline_form.instance.pk
-                if value is not None:
-                    data[f"{formset.prefix}-{i}-{name}"] = value
-    data.update(
-        name="Smarter Working (renamed)", change_reason="Renamed by the department"
+    data = changeform_data(
+        page,
+        name="Smarter Working (renamed)",
+        change_reason="Renamed by the department",
     )
 
     response = admin_client.post(url, data)

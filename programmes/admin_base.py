@@ -1,0 +1,282 @@
+"""What every register admin shares: a reason for every change and deletion, a
+department scope checked on the server for changing, picking and reading history,
+read-only history pages, and 404 (not 500) for an id that cannot be one."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Benefit, Department, Programme, StaleEdit
+from .scope import is_within, user_departments
+
+REASON_HELP = (
+    "Say why (a typo corrected, a new release, an approved change). It is kept in "
+    "the change history with your name."
+)
+# Form fields that are not the record's own: left off the read-only old version.
+FORM_ONLY_FIELDS = {"change_reason", "expected_version"}
+
+
+def pk_or_404(model, object_id):
+    """The primary key an admin URL names, or 404 when it cannot be one ("abc")."""
+    try:
+        return model._meta.pk.to_python(unquote(str(object_id)))
+    except (ValidationError, ValueError, TypeError):
+        raise Http404(
+            f"There is no {model._meta.verbose_name} with the id {object_id!r}."
+        ) from None
+
+
+class NumericIdsMixin:
+    """Every object page of this admin answers 404 for an id that is not one."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            pk_or_404(self.model, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        pk_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        pk_or_404(self.model, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
+class ReasonForm(forms.ModelForm):
+    """A model form that asks why, whenever an existing row is saved, and carries
+    the version the editor started from (optimistic locking)."""
+
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean_expected_version(self):
+        expected = self.cleaned_data.get("expected_version")
+        model = type(self.instance)
+        if self.instance.pk and hasattr(self.instance, "version"):
+            current = (
+                model.objects.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if expected is None:
+                expected = current
+            elif current is not None and current != expected:
+                raise forms.ValidationError(
+                    "Someone else changed this record after you opened it. Your change "
+                    "was not saved: reload the page to see theirs, then make yours again."
+                )
+        return expected
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=500,
+        required=False,
+        help_text=REASON_HELP,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    def clean_change_reason(self):
+        reason = self.cleaned_data["change_reason"].strip()
+        if self.instance.pk and not reason:
+            raise forms.ValidationError(
+                "Give a reason for changing this record; the history keeps it."
+            )
+        return reason or "Created"
+
+
+class ReasonAdmin(NumericIdsMixin, SimpleHistoryAdmin):
+    """Saves and deletions carry a reason into the history. The history pages are
+    read-only, and readable only where the user could change the record (its
+    department scope, `history_in_scope`)."""
+
+    form = ReasonForm
+    delete_confirmation_template = "admin/programmes/delete_with_reason.html"
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
+        expected = form.cleaned_data.get("expected_version")
+        if change and expected is not None and hasattr(obj, "save_checked"):
+            obj.save_checked(expected)
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that lost the race is refused whole (the admin's transaction rolls
+        # back) and explained, never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(request.path)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or "Created"
+        for obj in formset.save(commit=False):
+            obj._change_reason = reason
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = f"Deleted: {reason}"
+            obj.delete()
+        formset.save_m2m()
+
+    # Deleting: one at a time, with a reason (no bulk action that asks for none).
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and not request.POST.get("reason", "").strip():
+            pk_or_404(self.model, object_id)
+            if not self.has_delete_permission(request):
+                raise PermissionDenied
+            self.message_user(
+                request,
+                "Nothing was deleted: give the reason for deleting it; the history keeps it.",
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = f"Deleted: {request.POST['reason'].strip()}"
+        obj.delete()
+
+    # History: scoped like changing, and read-only for everyone.
+
+    def has_view_history_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj) and (
+            obj is None or is_within(request.user, obj)
+        )
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_view_history_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version, shown read-only. simple-history's own view saves a posted
+        form after checking only view permission; this one has no POST at all."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        history_model = self.model.history.model
+        record = get_object_or_404(
+            history_model,
+            **{
+                self.model._meta.pk.attname: pk_or_404(self.model, object_id),
+                "history_id": pk_or_404(history_model, version_id),
+            },
+        )
+        obj = record.instance
+        obj._state.adding = False
+        if not self.has_view_history_permission(request, obj):
+            raise PermissionDenied
+        fieldsets = []
+        for name, options in self.get_fieldsets(request, obj):
+            fields = [
+                f
+                for f in options["fields"]
+                if (set(f) if isinstance(f, tuple) else {f}).isdisjoint(
+                    FORM_ONLY_FIELDS
+                )
+            ]
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        form = forms.modelform_factory(self.model, fields=[])(instance=obj)
+        adminform = admin.helpers.AdminForm(
+            form, fieldsets, {}, flatten_fieldsets(fieldsets), model_admin=self
+        )
+        opts = self.model._meta
+        info = opts.app_label, opts.model_name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{opts.verbose_name.capitalize()} as it was: {obj}",
+            "adminform": adminform,
+            "record": record,
+            "object_id": obj.pk,
+            "original": obj,
+            "original_opts": opts,
+            "opts": opts,
+            "app_label": opts.app_label,
+            "is_popup": False,
+            "add": False,
+            "change": True,
+            "has_view_permission": True,
+            "has_add_permission": False,
+            "has_change_permission": False,
+            "has_delete_permission": False,
+            "has_editable_inline_admin_formsets": False,
+            "revert_disabled": True,
+            "media": self.media + adminform.media,
+            "changelist_url": reverse("admin:{}_{}_changelist".format(*info)),
+            "change_url": reverse("admin:{}_{}_change".format(*info), args=[obj.pk]),
+            "history_url": reverse("admin:{}_{}_history".format(*info), args=[obj.pk]),
+            **(extra_context or {}),
+        }
+        return render(request, "simple_history/object_history_form.html", context)
+
+
+class ScopedQuerysetMixin:
+    """Programme admins see and pick only their departments' programmes (and their
+    benefits, and departments); superusers see everything. `department_path` leads
+    from the row to its department; None marks a record every department shares."""
+
+    department_path = "programme__department"
+    # Picker -> how its choices reach a department, and what the user may choose.
+    SCOPED_CHOICES = {
+        Programme: ("department", "programmes of your own departments"),
+        Benefit: ("programme__department", "benefits of your own programmes"),
+        Department: ("pk", "your own departments"),
+    }
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or self.department_path is None:
+            return queryset
+        return queryset.filter(
+            **{f"{self.department_path}__in": user_departments(request.user)}
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path, allowed = self.SCOPED_CHOICES.get(db_field.related_model, (None, ""))
+        if path and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                **{f"{path}__in": user_departments(request.user)}
+            )
+            kwargs["error_messages"] = {
+                "invalid_choice": (
+                    f"You can choose only {allowed}: the one with id %(value)s "
+                    "is not one of them."
+                )
+            }
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DepartmentScopedMixin(ScopedQuerysetMixin):
+    """Also refuses, on the server, changes to rows that touch departments other
+    than the user's (programmes.scope), and deletion to all but superusers."""
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None:
+            return allowed
+        return is_within(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0010_programme_status_has_a_source"),
+        ("programmes", "0011_programme_status_has_a_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

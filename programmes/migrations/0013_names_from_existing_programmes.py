@@ -21,7 +21,7 @@ def keep_current_names(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0011_programme_names"),
+        ("programmes", "0012_programme_names"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0007_data_date_indexes"),
+        ("programmes", "0008_figure_benefit_same_programme"),
     ]
 
     operations = [

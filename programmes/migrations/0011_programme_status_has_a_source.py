@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0009_unsourced_status_is_not_known"),
+        ("programmes", "0010_unsourced_status_is_not_known"),
     ]
 
     operations = [

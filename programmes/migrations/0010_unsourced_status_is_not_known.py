@@ -13,7 +13,7 @@ def forget_unsourced_statuses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programmes", "0008_programme_status_from_releases"),
+        ("programmes", "0009_programme_status_from_releases"),
     ]
 
     operations = [

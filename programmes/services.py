@@ -707,7 +707,7 @@ def delete_programme(*, programme, confirm_name, reason, user=None):
         raise ValueError("Give the reason for deleting this programme.")
     why = f"Programme deleted: {reason.strip()}"
     deleted = 0
-    for relation in PROGRAMME_PARTS:
+    for relation in (*PROGRAMME_PARTS, "names"):
         # Benefit figures first: a benefit is protected by the figures that name it.
         rows = getattr(programme, relation).all()
         if relation == "figures":

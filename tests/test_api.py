@@ -166,6 +166,7 @@ def test_departments_have_aliases_and_successors(token_client, demo_data):
     assert set(beis["successors"]) == {
         "department-for-science-innovation-and-technology",
         "department-for-energy-security-and-net-zero",
+        "department-for-business-and-trade",
     }
 
 

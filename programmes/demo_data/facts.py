@@ -13,7 +13,7 @@ DEPARTMENTS = [
     # changes; "MoJ", "MOJ" and "Ministry of Justice" all resolve (ignoring case).
     ("cabinet-office", "Cabinet Office", "CO", ["Cabinet Office (CO)"], []),
     ("home-office", "Home Office", "HO", [], []),
-    ("ministry-of-justice", "Ministry of Justice", "MOJ", [], []),
+    ("ministry-of-justice", "Ministry of Justice", "MOJ", ["MoJ"], []),
     (
         "department-for-work-and-pensions",
         "Department for Work and Pensions",

@@ -1,9 +1,7 @@
 """The releases pages on synthetic data only (no demo data in this module, whose
 fixture would stay loaded for every later test of a module)."""
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.db import connection
@@ -12,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from programmes.models import Source
 from programmes.releases import compare
 
+from .exporting import _titled_csv as _csv_rows
 from .factories import AssessmentFactory, ProgrammeFactory, make_portfolio
 
 
@@ -23,12 +22,6 @@ def _release(data_date):
         publisher="Test",
         published_year=data_date.year,
     )
-
-
-def _csv_rows(response):
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-    columns = lines[1]
-    return [dict(zip(columns, line, strict=True)) for line in lines[2:]]
 
 
 @pytest.mark.django_db

@@ -1,8 +1,6 @@
 """The releases pages: the GMPP releases held, and what changed between two."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -17,6 +15,7 @@ from programmes.models import (
 )
 from programmes.releases import compare, in_words, releases
 
+from .exporting import _titled_csv as _csv_rows
 from .factories import AssessmentFactory, ProgrammeFactory
 
 MARCH_2024 = datetime.date(2024, 3, 31)
@@ -89,12 +88,6 @@ def _tables(response):
     parser.feed(response.content.decode())
     # Each table's first row is its header.
     return {key: rows[1:] for key, rows in parser.tables.items()}
-
-
-def _csv_rows(response):
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-    columns = lines[1]
-    return [dict(zip(columns, line, strict=True)) for line in lines[2:]]
 
 
 @pytest.mark.django_db

@@ -33,7 +33,6 @@ PAGES = {
     "/disruptions/eu-exit/": 0,
     "/releases/": 0,
     "/releases/compare/?from=2024-03-31&to=2025-03-31": 0,
-    "/releases/compare/?from=2024-03-31&to=2024-03-31": 0,
     "/reports/budget/?department=ministry-of-justice": 0,
     "/reports/budget/?financial_year=2020-22": 0,
     "/reports/changes/": 0,

@@ -21,6 +21,7 @@ NAVIGATION = [
         "disruptions",
         "programmes.view_programme",
     ),
+    ("programmes:release-list", "Releases", "releases", "programmes.view_programme"),
     (
         "programmes:budget-report",
         "Budget report",

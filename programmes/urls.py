@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import departments, disruptions, portfolio, programmes, reports
+from .views import departments, disruptions, portfolio, programmes, releases, reports
 
 app_name = "programmes"
 
@@ -22,6 +22,8 @@ urlpatterns = [
         disruptions.disruption_detail,
         name="disruption-detail",
     ),
+    path("releases/", releases.release_list, name="release-list"),
+    path("releases/compare/", releases.release_compare, name="release-compare"),
     path("reports/budget/", reports.budget_report, name="budget-report"),
     path("reports/changes/", reports.change_log_report, name="change-log"),
     path("reports/exports/", reports.export_log, name="export-log"),

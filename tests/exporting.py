@@ -22,5 +22,12 @@ def _csv(response):
     return header, rows
 
 
+def _titled_csv(response):
+    """Table rows as dicts from a CSV whose first line is its title."""
+    lines = list(csv.reader(io.StringIO(_content(response).decode("utf-8"))))
+    columns = lines[1]
+    return [dict(zip(columns, line, strict=True)) for line in lines[2:]]
+
+
 def _xlsx(response):
     return openpyxl.load_workbook(io.BytesIO(_content(response)))

@@ -130,13 +130,14 @@ class ImpactFactory(factory.django.DjangoModelFactory):
     is_synthetic = True
 
 
-def make_portfolio(size, *, departments=4, years=(2019, 2020, 2021)):
+def make_portfolio(size, *, departments=4, years=(2019, 2020, 2021), source=None):
     """`size` synthetic programmes spread over `departments`, each with yearly
     baseline and forecast, whole-life cost and benefits, two ratings, reported dates
-    and a disruption impact. Bulk-created: history is not what these tests are for."""
+    and a disruption impact, all from `source` (a new synthetic one by default).
+    Bulk-created: history is not what these tests are for."""
     from programmes.models import ScheduleSnapshot
 
-    source = SourceFactory()
+    source = source or SourceFactory()
     depts = [DepartmentFactory() for _ in range(departments)]
     disruption = DisruptionFactory(source=source)
     start = Programme.objects.count()

@@ -31,6 +31,8 @@ PAGES = {
     "/programmes/hmcts-reform/": 4,
     "/disruptions/": 0,
     "/disruptions/eu-exit/": 0,
+    "/releases/": 0,
+    "/releases/compare/?from=2024-03-31&to=2025-03-31": 0,
     "/reports/budget/?department=ministry-of-justice": 0,
     "/reports/budget/?financial_year=2020-22": 0,
     "/reports/changes/": 0,

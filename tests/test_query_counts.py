@@ -16,6 +16,8 @@ PAGES = [
     "/programmes/{programme}/",
     "/disruptions/",
     "/disruptions/{disruption}/",
+    "/releases/",
+    "/releases/compare/",
 ]
 
 

@@ -20,6 +20,8 @@ PAGES = [
     "/programmes/nhs-covid-19-app/",
     "/disruptions/",
     "/disruptions/eu-exit/",
+    "/releases/",
+    "/releases/compare/?from=2024-03-31&to=2025-03-31",
 ]
 
 

@@ -170,8 +170,16 @@ def test_departments_have_aliases_and_successors(token_client, demo_data):
 
 
 @pytest.mark.django_db
-def test_schema_is_openapi_and_public(client):
+def test_schema_answers_anonymous_requests_401_in_json(client):
     response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 401
+    assert "credentials were not provided" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_schema_is_openapi(auditor_client):
+    response = auditor_client.get("/api/v1/schema/")
 
     schema = yaml.safe_load(response.content)
     assert response.status_code == 200

@@ -91,7 +91,7 @@ def test_bad_filters_name_the_field_and_value(auditor_client, demo_data):
 
     assert "Financial year: &#x27;2020-22&#x27; is not a financial year" in year
     assert "As at: &#x27;yesterday&#x27; is not a date" in when
-    assert fmt.status_code == 200
+    assert fmt.status_code == 400
     assert "There is no &#x27;pdf&#x27; export" in fmt.content.decode()
     assert not ExportLog.objects.exists()
 

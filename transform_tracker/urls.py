@@ -11,6 +11,8 @@ admin.site.site_header = "Transform Tracker administration"
 admin.site.site_title = "Transform Tracker admin"
 admin.site.index_title = "Programme register"
 
+handler400 = "transform_tracker.errors.bad_request"
+handler404 = "transform_tracker.errors.page_not_found"
 handler500 = "transform_tracker.errors.server_error"
 
 urlpatterns = [

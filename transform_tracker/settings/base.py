@@ -219,7 +219,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The description is for the API's users: signed in, like the rest of the API.
+    "SERVE_PERMISSIONS": ["programmes.api_permissions.CanReadRegister"],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeCategoryEnum": "programmes.models.Programme.Category",
         "BenefitCategoryEnum": "programmes.models.Benefit.Category",

@@ -198,7 +198,7 @@ SERVICE_NAME = "Transform Tracker"
 # the sign-in page; scripts use a per-user token, browsers their session.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["programmes.api_permissions.CanReadRegister"],

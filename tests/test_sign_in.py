@@ -74,3 +74,68 @@ def test_a_junk_forwarded_header_falls_back_to_the_peer_address(client, alice):
 
     assert response.status_code == 200
     assert AccessAttempt.objects.get().ip_address == "10.0.0.2"
+
+
+@pytest.mark.parametrize("role", ["civil-servant", "auditor", "programme-admin"])
+def test_every_signed_in_user_can_change_their_password(client, db, role):
+    from accounts.services import create_user_with_role
+
+    user = create_user_with_role(username="bob", role=role, password=PASSWORD)
+    client.force_login(user)
+    header = client.get("/").content.decode()
+
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-brand-new-passphrase-9",
+            "new_password2": "a-brand-new-passphrase-9",
+        },
+    )
+
+    user.refresh_from_db()
+    assert 'href="/account/password/"' in header
+    assert response.status_code == 302
+    assert user.check_password("a-brand-new-passphrase-9")
+    assert client.get("/account/password/done/").status_code == 200  # still signed in
+
+
+def test_a_wrong_current_password_changes_nothing(client, alice):
+    client.force_login(alice)
+
+    response = client.post(
+        "/account/password/",
+        {
+            "old_password": "wrong",
+            "new_password1": "a-brand-new-passphrase-9",
+            "new_password2": "a-brand-new-passphrase-9",
+        },
+    )
+
+    alice.refresh_from_db()
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert alice.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/programmes/", "/api-token/", "/account/password/", "/api/v1/"]
+)
+def test_signed_in_pages_are_not_stored(client, alice, url):
+    from accounts.services import create_user_with_role
+
+    user = create_user_with_role(username="carol", role="auditor", password=PASSWORD)
+    client.force_login(user)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_new_token_page_is_not_stored(client, alice):
+    client.force_login(alice)
+
+    response = client.post("/api-token/")
+
+    assert "no-store" in response["Cache-Control"]

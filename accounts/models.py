@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -12,6 +13,14 @@ class User(AbstractUser):
         blank=True,
         related_name="admins",
         help_text="A programme admin edits only these departments' programmes.",
+    )
+
+    # Who changed an account, its roles (groups) and departments, and when. The
+    # password hash is never copied into the history; last_login is left out, as it
+    # changes at every sign-in (see apps.py).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"],
+        m2m_fields=["groups", "user_permissions", "departments"],
     )
 
     class Meta:

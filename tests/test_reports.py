@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.services import create_user_with_role
 from programmes import services
-from programmes.models import ExportLog, FinancialFigure, Programme
+from programmes.models import ChangeLogEntry, ExportLog, FinancialFigure, Programme
 
 from .exporting import _csv, _xlsx
 
@@ -188,3 +188,43 @@ def test_as_at_a_date_before_the_figure_existed_has_no_row(auditor_client, demo_
     _, rows = _csv(auditor_client.get("/reports/budget/?as_at=2000-01-01&_export=csv"))
 
     assert rows[-1]["Department"] == "Total of 0 rows"
+
+
+UNFINISHED = {"Export": "started, not finished (failed, stopped or still running)"}
+
+
+@pytest.mark.django_db
+def test_a_streamed_export_is_logged_when_it_starts(auditor_client, demo_data):
+    response = auditor_client.get("/reports/changes/?user=nobody&_export=csv")
+
+    started = ExportLog.objects.get()
+    b"".join(response.streaming_content)
+    finished = ExportLog.objects.get()
+
+    assert started.filters == {"Changed by (username)": "nobody", **UNFINISHED}
+    assert finished.filters == {"Changed by (username)": "nobody"}
+    assert finished.row_count == 0
+
+
+@pytest.mark.django_db
+def test_an_abandoned_export_stream_still_leaves_its_log_row(auditor_client, demo_data):
+    response = auditor_client.get("/reports/changes/?_export=csv")
+    stream = iter(response.streaming_content)
+
+    next(stream)  # the client reads the first line, then goes away
+    response.close()
+
+    log = ExportLog.objects.get()
+    assert log.report == "change-log"
+    assert log.username == "auditor"
+    assert log.filters == UNFINISHED
+    assert ChangeLogEntry.objects.exists()  # there were rows it did not send
+
+
+@pytest.mark.django_db
+def test_a_finished_xlsx_export_has_its_row_count(auditor_client, demo_data):
+    auditor_client.get("/reports/changes/?_export=xlsx")
+
+    log = ExportLog.objects.get()
+    assert log.filters == {}
+    assert log.row_count == ChangeLogEntry.objects.count()

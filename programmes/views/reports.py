@@ -25,6 +25,10 @@ from ..tables import BudgetTable, ChangeLogTable, ExportLogTable
 from .common import configure_table
 
 EXPORT_PERMISSION = "programmes.export_reports"
+# ExportLog has no column for the outcome (a programmes migration, not ours to add
+# here): an export that has not finished says so among its filters.
+UNFINISHED_KEY = "Export"
+UNFINISHED = "started, not finished (failed, stopped or still running)"
 FORMATS = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
 BUDGET_NOTES = [
     "One row per programme and financial year: the current baseline, forecast and actual "
@@ -51,15 +55,21 @@ def _export(request, report, *, name, form, export_format, copy=None):
             status=403,
         )
 
+    # Logged before the first byte, so an export that fails or is abandoned part
+    # way still leaves its row, marked unfinished until the last row is written.
+    entry = ExportLog.objects.create(
+        user=request.user,
+        username=request.user.get_username(),
+        report=name,
+        export_format=export_format,
+        filters={**form.applied(), UNFINISHED_KEY: UNFINISHED},
+        row_count=0,
+    )
+
     def log(count):
-        ExportLog.objects.create(
-            user=request.user,
-            username=request.user.get_username(),
-            report=name,
-            export_format=export_format,
-            filters=form.applied(),
-            row_count=count,
-        )
+        entry.filters = form.applied()
+        entry.row_count = count
+        entry.save(update_fields=["filters", "row_count"])
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     filename = f"{name}-{stamp}"

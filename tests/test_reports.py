@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.services import create_user_with_role
@@ -207,12 +209,26 @@ def test_a_streamed_export_is_logged_when_it_starts(auditor_client, demo_data):
 
 
 @pytest.mark.django_db
-def test_an_abandoned_export_stream_still_leaves_its_log_row(auditor_client, demo_data):
-    response = auditor_client.get("/reports/changes/?_export=csv")
+def test_an_abandoned_export_stream_still_leaves_its_log_row(rf, demo_data):
+    from accounts.services import create_user_with_role
+    from programmes.views.reports import change_log_report
+
+    request = rf.get("/reports/changes/", {"_export": "csv"})
+    request.user = create_user_with_role(
+        username="auditor", role="auditor", password="a-long-test-password-1"
+    )
+    # The view called as a WSGI server would, without the test client's wrapping.
+    response = change_log_report(request)
     stream = iter(response.streaming_content)
 
     next(stream)  # the client reads the first line, then goes away
-    response.close()
+    # request_finished would close the test's own connection (it is inside the
+    # test's transaction) on PostgreSQL, as Django's test client also avoids.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
     log = ExportLog.objects.get()
     assert log.report == "change-log"

@@ -1,19 +1,18 @@
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
+
+from .models import ApiToken
+from .services import issue_api_token
 
 
 @require_http_methods(["GET", "POST"])
 def api_token(request):
-    """A signed-in user's token for the open data API; POST makes a new one (the
-    old one stops working)."""
+    """A signed-in user's token for the open data API. POST makes a new one (the old
+    one stops working) and shows it this once: only its hash is kept."""
+    new_key = None
     if request.method == "POST":
-        Token.objects.filter(user=request.user).delete()
-        Token.objects.create(user=request.user)
-        messages.success(
-            request, "Your new API token is ready. The old one no longer works."
-        )
-        return redirect("api-token")
-    token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/api_token.html", {"token": token})
+        new_key = issue_api_token(user=request.user)
+    token = ApiToken.objects.filter(user=request.user).first()
+    return render(
+        request, "accounts/api_token.html", {"token": token, "new_key": new_key}
+    )

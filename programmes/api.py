@@ -1,11 +1,14 @@
 """The read-only open data API (Django REST framework, OpenAPI by drf-spectacular)."""
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -25,6 +28,12 @@ from .models import (
 )
 from .periods import financial_year_label
 from .reports import BudgetReportForm, budget_query
+
+# Slugs and ids are ASCII letters, digits, hyphens and underscores: anything else in
+# an API URL is a 404 before it reaches a query (a NUL byte, for one, is an error in
+# PostgreSQL text, and a number past 64 bits overflows the integer column).
+LOOKUP = "[-a-zA-Z0-9_]+"
+MAX_ID_DIGITS = 18
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "allow_null": True, "read_only": True}
 
@@ -333,6 +342,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = DepartmentSerializer
     lookup_field = "slug"
+    lookup_value_regex = LOOKUP
 
     def get_queryset(self):
         return (
@@ -347,6 +357,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     category, status and q (free text). A programme's page has all its figures."""
 
     lookup_field = "slug"
+    lookup_value_regex = LOOKUP
     filterset_class = ProgrammeFilter
 
     def get_queryset(self):
@@ -392,5 +403,21 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         # The stable slug is the identifier; a numeric database id works too.
         value = self.kwargs["slug"]
         queryset = self.filter_queryset(self.get_queryset())
-        lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+        if value.isdigit():
+            if len(value) > MAX_ID_DIGITS:
+                raise Http404
+            lookup = {"pk": int(value)}
+        else:
+            lookup = {"slug": value}
         return get_object_or_404(queryset, **lookup)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI description, for signed-in users only like the rest of the API;
+    its errors are JSON like the API's, not YAML like the description."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

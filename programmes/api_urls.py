@@ -1,8 +1,7 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from .api import BudgetLineList, DepartmentViewSet, ProgrammeViewSet
+from .api import BudgetLineList, DepartmentViewSet, ProgrammeViewSet, SchemaView
 
 app_name = "api"
 
@@ -11,7 +10,7 @@ router.register("departments", DepartmentViewSet, basename="department")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("budget-lines/", BudgetLineList.as_view(), name="budget-lines"),
     path("", include(router.urls)),
 ]

@@ -29,6 +29,29 @@ from .periods import FinancialYear
 from .querysets import WHOLE_LIFE, latest_assessment
 
 Historical = FinancialFigure.history.model
+# No figure the service holds predates this; dates before it (or after today) are
+# mistakes, and the extremes would overflow when converted between time zones.
+EARLIEST_YEAR = 1990
+
+
+class RecordedDateField(forms.DateField):
+    """A date on which something could have been recorded: 1990 to today."""
+
+    default_error_messages = {"invalid": "Enter a date such as 2026-01-31."}
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value.year < EARLIEST_YEAR:
+            raise forms.ValidationError(
+                f"{value} is before anything was recorded: enter a date from "
+                f"{EARLIEST_YEAR} on."
+            )
+        if value > timezone.localdate():
+            raise forms.ValidationError(
+                f"{value} is in the future: enter today's date or an earlier one."
+            )
 
 
 class FinancialYearField(forms.CharField):
@@ -61,12 +84,16 @@ class AsAtField(forms.CharField):
             raise forms.ValidationError(
                 f"{value!r} is not a date: write it like 2021-03-31 (or 2021-03-31T14:30)."
             ) from None
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment)
-        if moment.year < 1990:
+        if moment.year < EARLIEST_YEAR:
             raise forms.ValidationError(
                 f"{value!r} is before any figure could have been recorded."
             )
+        if moment.date() > timezone.localdate():
+            raise forms.ValidationError(
+                f"{value!r} is in the future: leave As at empty for the figures now."
+            )
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
         return moment
 
 
@@ -272,18 +299,16 @@ class ChangeLogForm(forms.Form):
         help_text="For example, amount (£) or rating",
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
-    date_from = forms.DateField(
+    date_from = RecordedDateField(
         required=False,
         label="From (date)",
         help_text="For example, 2026-01-31",
         widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-        error_messages={"invalid": "Enter a date such as 2026-01-31."},
     )
-    date_to = forms.DateField(
+    date_to = RecordedDateField(
         required=False,
         label="To (date)",
         widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
-        error_messages={"invalid": "Enter a date such as 2026-01-31."},
     )
 
     def clean(self):

@@ -6,9 +6,9 @@ import yaml
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
-from accounts.services import create_user_with_role
+from accounts.models import ApiToken
+from accounts.services import create_user_with_role, issue_api_token
 from programmes.models import FinancialFigure, Programme
 
 from .factories import make_portfolio
@@ -73,11 +73,9 @@ def test_a_user_without_a_role_is_forbidden(client, demo_data):
     from .factories import UserFactory
 
     user = UserFactory(username="nobody")
-    token = Token.objects.create(user=user)
+    key = issue_api_token(user=user)
 
-    response = client.get(
-        "/api/v1/programmes/", HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
+    response = client.get("/api/v1/programmes/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert response.status_code == 403
 
@@ -171,8 +169,16 @@ def test_departments_have_aliases_and_successors(token_client, demo_data):
 
 
 @pytest.mark.django_db
-def test_schema_is_openapi_and_public(client):
+def test_schema_answers_anonymous_requests_401_in_json(client):
     response = client.get("/api/v1/schema/")
+
+    assert response.status_code == 401
+    assert "credentials were not provided" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_schema_is_openapi(auditor_client):
+    response = auditor_client.get("/api/v1/schema/")
 
     schema = yaml.safe_load(response.content)
     assert response.status_code == 200
@@ -196,13 +202,42 @@ def test_api_queries_do_not_grow_with_programmes(token_client, db):
 
 
 @pytest.mark.django_db
-def test_a_user_makes_and_replaces_their_token_on_a_page(client, reader):
+def test_a_token_is_shown_once_when_made_and_only_its_hash_is_kept(client, reader):
     client.force_login(reader)
 
-    client.post("/api-token/")
-    first = Token.objects.get(user=reader).key
-    page = client.get("/api-token/").content.decode()
-    client.post("/api-token/")
+    made = client.post("/api-token/").content.decode()
+    key = made.split('<code id="api-token">')[1].split("</code>")[0]
+    later = client.get("/api-token/").content.decode()
+    replaced = client.post("/api-token/").content.decode()
 
-    assert first in page
-    assert Token.objects.get(user=reader).key != first
+    assert len(key) == 40
+    assert key not in later
+    assert "Replace my token" in later
+    assert ApiToken.objects.get(user=reader).key_sha256 != key
+    assert key not in replaced
+
+
+@pytest.mark.django_db
+def test_replacing_a_token_stops_the_old_one(client, reader):
+    old = issue_api_token(user=reader)
+    new = issue_api_token(user=reader)
+
+    refused = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {old}")
+    accepted = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {new}")
+
+    assert refused.status_code == 401
+    assert accepted.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_token_stops_working_when_the_password_changes(client, reader):
+    key = issue_api_token(user=reader)
+    before = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {key}")
+    reader.set_password("another-long-password-2")
+    reader.save()
+
+    after = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert before.status_code == 200
+    assert after.status_code == 401
+    assert "password changed" in after.json()["detail"]

@@ -1,11 +1,13 @@
 from decimal import Decimal
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.utils import timezone
 
 from accounts.services import create_user_with_role
 from programmes import services
-from programmes.models import ExportLog, FinancialFigure, Programme
+from programmes.models import ChangeLogEntry, ExportLog, FinancialFigure, Programme
 
 from .exporting import _csv, _xlsx
 
@@ -132,7 +134,7 @@ def test_bad_filters_name_the_field_and_value(auditor_client, demo_data):
 
     assert "Financial year: &#x27;2020-22&#x27; is not a financial year" in year
     assert "As at: &#x27;yesterday&#x27; is not a date" in when
-    assert fmt.status_code == 200
+    assert fmt.status_code == 400
     assert "There is no &#x27;pdf&#x27; export" in fmt.content.decode()
     assert not ExportLog.objects.exists()
 
@@ -231,3 +233,57 @@ def test_as_at_a_date_before_the_figure_existed_has_no_row(auditor_client, demo_
 
     assert rows == []
     assert "No figures had been recorded by 1 January 2000" in page
+
+
+UNFINISHED = {"Export": "started, not finished (failed, stopped or still running)"}
+
+
+@pytest.mark.django_db
+def test_a_streamed_export_is_logged_when_it_starts(auditor_client, demo_data):
+    response = auditor_client.get("/reports/changes/?user=nobody&_export=csv")
+
+    started = ExportLog.objects.get()
+    b"".join(response.streaming_content)
+    finished = ExportLog.objects.get()
+
+    assert started.filters == {"Changed by (username)": "nobody", **UNFINISHED}
+    assert finished.filters == {"Changed by (username)": "nobody"}
+    assert finished.row_count == 0
+
+
+@pytest.mark.django_db
+def test_an_abandoned_export_stream_still_leaves_its_log_row(rf, demo_data):
+    from accounts.services import create_user_with_role
+    from programmes.views.reports import change_log_report
+
+    request = rf.get("/reports/changes/", {"_export": "csv"})
+    request.user = create_user_with_role(
+        username="auditor", role="auditor", password="a-long-test-password-1"
+    )
+    # The view called as a WSGI server would, without the test client's wrapping.
+    response = change_log_report(request)
+    stream = iter(response.streaming_content)
+
+    next(stream)  # the client reads the first line, then goes away
+    # request_finished would close the test's own connection (it is inside the
+    # test's transaction) on PostgreSQL, as Django's test client also avoids.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+    log = ExportLog.objects.get()
+    assert log.report == "change-log"
+    assert log.username == "auditor"
+    assert log.filters == UNFINISHED
+    assert ChangeLogEntry.objects.exists()  # there were rows it did not send
+
+
+@pytest.mark.django_db
+def test_a_finished_xlsx_export_has_its_row_count(auditor_client, demo_data):
+    auditor_client.get("/reports/changes/?_export=xlsx")
+
+    log = ExportLog.objects.get()
+    assert log.filters == {}
+    assert log.row_count == ChangeLogEntry.objects.count()

@@ -185,21 +185,21 @@ def test_filters_change_the_rows(admin_client, demo_data, query, present, absent
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status"),
     [
-        "department=not-a-department",
-        "rating=purple",
-        "sort=%00",
-        "page=-1",
-        "page=abc",
-        "q=" + "x" * 5000,
-        "status=%F0%9F%92%A5",
+        ("department=not-a-department", 400),
+        ("rating=purple", 400),
+        ("sort=%00", 400),
+        ("page=-1", 400),
+        ("page=abc", 400),
+        ("q=" + "x" * 5000, 200),
+        ("status=%F0%9F%92%A5", 400),
     ],
 )
-def test_odd_query_strings_never_fail(admin_client, demo_data, query):
+def test_odd_query_strings_never_fail(admin_client, demo_data, query, status):
     response = admin_client.get(f"/programmes/?{query}")
 
-    assert response.status_code == 200
+    assert response.status_code == status
 
 
 @pytest.mark.django_db

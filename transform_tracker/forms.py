@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
 class SignInForm(AuthenticationForm):
@@ -25,3 +25,22 @@ class SignInForm(AuthenticationForm):
                 "autocomplete": "current-password",
             }
         )
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Django's password change form with GOV.UK classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {
+            "old_password": "current-password",
+            "new_password1": "new-password",
+            "new_password2": "new-password",
+        }
+        for name, field in self.fields.items():
+            field.widget.attrs.update(
+                {
+                    "class": "govuk-input govuk-!-width-one-half",
+                    "autocomplete": autocomplete[name],
+                }
+            )

@@ -1,5 +1,61 @@
+import re
+
+from django.core.paginator import EmptyPage
 from django.http import HttpResponse
 from django.utils.text import slugify
+from django_tables2 import RequestConfig
+
+from transform_tracker.errors import QueryError
+
+MAX_PER_PAGE = 100
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def _shown(value):
+    # Junk can be long or hold control characters: quote it, and not all of it.
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def _positive(request, name, *, maximum=None):
+    value = request.GET.get(name)
+    if value is None:
+        return
+    number = int(value) if _WHOLE_NUMBER.fullmatch(value) else 0
+    if number < 1 or (maximum is not None and number > maximum):
+        limit = f"from 1 to {maximum}" if maximum else "from 1 up"
+        raise QueryError(f"{name}={_shown(value)} is not a whole number {limit}.")
+
+
+def _check_sort(request, table):
+    orderable = [column.name for column in table.columns if column.orderable]
+    for value in request.GET.getlist(table.prefixed_order_by_field):
+        for name in (n.removeprefix("-") for n in value.split(",")):
+            if name not in orderable:
+                choices = (
+                    f"choose one of {', '.join(orderable)}"
+                    if orderable
+                    else "this table cannot be sorted"
+                )
+                raise QueryError(
+                    f"The table has no column {_shown(name)} to sort by: {choices}."
+                )
+
+
+def configure_table(request, table, *, per_page):
+    """django-tables2's RequestConfig, after checking sort, page and per_page: a
+    value the table cannot use is a 400 that names it, never a 500 or a silent
+    fallback."""
+    _check_sort(request, table)
+    _positive(request, table.prefixed_page_field)
+    _positive(request, table.prefixed_per_page_field, maximum=MAX_PER_PAGE)
+    config = RequestConfig(request, paginate={"per_page": per_page, "silent": False})
+    try:
+        return config.configure(table)
+    except EmptyPage:
+        raise QueryError(
+            f"There is no page {request.GET[table.prefixed_page_field]}: the table "
+            f"has {table.paginator.num_pages}."
+        ) from None
 
 
 def chart_download(request, *cards, name):

@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import RequestConfig
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
 from ..models import Department, Programme
 from ..tables import ProgrammeTable
-from .common import chart_download
+from .common import chart_download, configure_table
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -33,7 +32,7 @@ def department_detail(request, slug):
         .order_by("name")
     )
     table.caption = f"Programmes of the {department.name}"
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure_table(request, table, per_page=25)
     return render(
         request,
         "programmes/department_detail.html",

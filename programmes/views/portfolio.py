@@ -1,11 +1,10 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from ..dashboards import portfolio_dashboard
 from ..models import Programme
 from ..tables import ProgrammeTable
-from .common import chart_download
+from .common import chart_download, configure_table
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -16,7 +15,7 @@ def portfolio(request):
         return download
     table = ProgrammeTable(Programme.objects.with_dashboard_columns().order_by("name"))
     table.caption = "All programmes"
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    configure_table(request, table, per_page=25)
     return render(
         request, "programmes/portfolio.html", {"dashboard": dashboard, "table": table}
     )

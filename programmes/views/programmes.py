@@ -8,7 +8,7 @@ from ..dashboards import data_up_to, programme_dashboard
 from ..filters import ProgrammeFilter
 from ..models import Programme
 from ..tables import ProgrammeTable
-from .common import chart_download
+from .common import chart_download, configure_table
 
 
 class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -17,7 +17,6 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     table_class = ProgrammeTable
     filterset_class = ProgrammeFilter
     template_name = "programmes/programme_list.html"
-    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return Programme.objects.with_dashboard_columns().order_by("name")
@@ -29,9 +28,16 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         }
 
     def get_table(self, **kwargs):
-        table = super().get_table(**kwargs)
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
         table.caption = "Programmes"
-        return table
+        return configure_table(self.request, table, per_page=25)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # Filter values the page cannot use are a 400; the form says which and why.
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
 
 
 @permission_required("programmes.view_programme", raise_exception=True)

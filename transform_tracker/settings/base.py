@@ -22,6 +22,21 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_int(name, default, *, minimum=0):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, at least {minimum}, not {value!r}"
+        )
+    return number
+
+
 def env_list(name, default=""):
     return [
         item.strip()
@@ -71,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "transform_tracker.middleware.LoginRequiredExceptApiMiddleware",
+    "transform_tracker.middleware.NoStoreWhenSignedInMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,8 +95,13 @@ MIDDLEWARE = [
 ]
 
 # Sign-in is throttled against guessing (django-axes): after five failures for a
-# username from one address, that pair is locked for an hour. Unlock in the admin
-# (Axes → Access attempts: delete them) or with `manage.py axes_reset_username NAME`.
+# username from one address, that pair is locked for an hour (never the username
+# alone, or anyone could lock a user out). Unlock in the admin (Axes → Access
+# attempts: delete them) or with `manage.py axes_reset_username NAME`.
+# Behind the TLS proxy the address is read from X-Forwarded-For, trusting only the
+# entries the DJANGO_TRUSTED_PROXY_COUNT proxies wrote (see client_address).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "transform_tracker.client_address.client_address"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -178,7 +199,7 @@ SERVICE_NAME = "Transform Tracker"
 # the sign-in page; scripts use a per-user token, browsers their session.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["programmes.api_permissions.CanReadRegister"],
@@ -199,7 +220,8 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # The description is for the API's users: signed in, like the rest of the API.
+    "SERVE_PERMISSIONS": ["programmes.api_permissions.CanReadRegister"],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeCategoryEnum": "programmes.models.Programme.Category",
         "BenefitCategoryEnum": "programmes.models.Benefit.Category",

@@ -18,6 +18,7 @@ from .models import (
     DisruptionImpact,
     FinancialFigure,
     Milestone,
+    MilestoneStatement,
     Programme,
     Source,
     assessor_name,
@@ -178,19 +179,40 @@ class BenefitSerializer(serializers.ModelSerializer):
         ]
 
 
+class MilestoneStatementSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+
+    class Meta:
+        model = MilestoneStatement
+        fields = [
+            "kind",
+            "date",
+            "precision",
+            "stated_on",
+            "stated_on_precision",
+            "source",
+            "is_synthetic",
+        ]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(read_only=True, slug_field="key")
     slip_days = serializers.IntegerField(read_only=True, allow_null=True)
+    statements = MilestoneStatementSerializer(many=True, read_only=True)
 
     class Meta:
         model = Milestone
         fields = [
             "title",
             "baseline_date",
+            "baseline_precision",
             "forecast_date",
+            "forecast_precision",
             "actual_date",
+            "actual_precision",
             "status",
             "slip_days",
+            "statements",
             "note",
             "source",
             "is_synthetic",
@@ -353,7 +375,15 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
                     ),
                 ),
                 Prefetch("benefits", Benefit.objects.select_related("source")),
-                Prefetch("milestones", Milestone.objects.select_related("source")),
+                Prefetch(
+                    "milestones",
+                    Milestone.objects.select_related("source").prefetch_related(
+                        Prefetch(
+                            "statements",
+                            MilestoneStatement.objects.select_related("source"),
+                        )
+                    ),
+                ),
                 Prefetch(
                     "assessments",
                     DeliveryConfidenceAssessment.objects.select_related(

@@ -337,3 +337,21 @@ def test_programme_admin_cannot_add_a_statement_to_another_departments_milestone
     assert (
         Programme.objects.get(slug="universal-credit").department.abbreviation == "DWP"
     )
+
+
+@pytest.mark.django_db
+def test_api_gives_each_milestone_its_statements_with_precision(client, demo_data):
+    _login(client, "civil-servant")
+
+    body = client.get("/api/v1/programmes/universal-credit/").json()
+
+    milestone = next(m for m in body["milestones"] if m["title"] == ALL_CLAIMANTS)
+    assert (milestone["forecast_date"], milestone["forecast_precision"]) == (
+        "2026-03-31",
+        "month",
+    )
+    assert len(milestone["statements"]) == 9
+    precisions = {
+        s["precision"] for s in milestone["statements"] if s["date"] == "2024-12-31"
+    }
+    assert precisions == {"year", "month"}  # "2024" and "December 2024" kept apart

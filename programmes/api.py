@@ -179,8 +179,20 @@ class BenefitSerializer(serializers.ModelSerializer):
         ]
 
 
+def _precision():
+    # Plain text, not an enum: five fields share one choice set, and naming it
+    # for the schema would need a settings entry (ENUM_NAME_OVERRIDES).
+    return serializers.CharField(
+        read_only=True,
+        help_text="day, month, quarter, season, year or financial-year; the date "
+        "is the last day of that period",
+    )
+
+
 class MilestoneStatementSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+    precision = _precision()
+    stated_on_precision = _precision()
 
     class Meta:
         model = MilestoneStatement
@@ -199,6 +211,9 @@ class MilestoneSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(read_only=True, slug_field="key")
     slip_days = serializers.IntegerField(read_only=True, allow_null=True)
     statements = MilestoneStatementSerializer(many=True, read_only=True)
+    baseline_precision = _precision()
+    forecast_precision = _precision()
+    actual_precision = _precision()
 
     class Meta:
         model = Milestone

@@ -10,6 +10,7 @@ REGISTER_MODELS = [
     "financialfigure",
     "benefit",
     "milestone",
+    "milestonestatement",
     "deliveryconfidenceassessment",
     "disruptionimpact",
     "schedulesnapshot",

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import services
+from . import milestones, services
 from .admin_base import (
     REASON_HELP,
     DepartmentScopedMixin,
@@ -30,6 +30,7 @@ from .models import (
     FinancialFigure,
     ImportedFile,
     Milestone,
+    MilestoneStatement,
     Programme,
     ScheduleSnapshot,
     Source,
@@ -474,8 +475,52 @@ class DisruptionAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     inlines = [DisruptionImpactInline]
 
 
+class MilestoneStatementInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
+    """A new baseline, forecast or actual with its precision and source; saved by
+    milestones.record_statement, which refreshes the milestone's own dates."""
+
+    model = MilestoneStatement
+    department_path = "milestone__programme__department"
+    extra = 1
+    fields = ["kind", "date", "precision", "stated_on", "stated_on_precision", "source"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+class MilestoneStatementsMixin:
+    """On the milestone admin: statements are written through the service, and a
+    milestone's dates, once it has statements, are theirs (read-only here)."""
+
+    inlines = [MilestoneStatementInline]
+    derived_fields = [
+        "baseline_date",
+        "baseline_precision",
+        "forecast_date",
+        "forecast_precision",
+        "actual_date",
+        "actual_precision",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.statements.exists():
+            readonly += [*self.derived_fields, "status"]
+        return readonly
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not MilestoneStatement:
+            return super().save_formset(request, form, formset, change)
+        reason = form.cleaned_data.get("change_reason") or "Created"
+        for statement in formset.save(commit=False):
+            milestones.record_statement(statement, reason=reason, user=request.user)
+
+
 @admin.register(Milestone)
-class MilestoneAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class MilestoneAdmin(
+    MilestoneStatementsMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = [
         "title",
         "programme",

@@ -21,6 +21,7 @@ from .models import (
     DisruptionImpact,
     FinancialFigure,
     Milestone,
+    MilestoneStatement,
     Programme,
     ProgrammeName,
     Source,
@@ -188,19 +189,55 @@ class BenefitSerializer(serializers.ModelSerializer):
         ]
 
 
+def _precision():
+    # Plain text, not an enum: five fields share one choice set, and naming it
+    # for the schema would need a settings entry (ENUM_NAME_OVERRIDES).
+    return serializers.CharField(
+        read_only=True,
+        help_text="day, month, quarter, season, year or financial-year; the date "
+        "is the last day of that period",
+    )
+
+
+class MilestoneStatementSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(read_only=True, slug_field="key")
+    precision = _precision()
+    stated_on_precision = _precision()
+
+    class Meta:
+        model = MilestoneStatement
+        fields = [
+            "kind",
+            "date",
+            "precision",
+            "stated_on",
+            "stated_on_precision",
+            "source",
+            "is_synthetic",
+        ]
+
+
 class MilestoneSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(read_only=True, slug_field="key")
     slip_days = serializers.IntegerField(read_only=True, allow_null=True)
+    statements = MilestoneStatementSerializer(many=True, read_only=True)
+    baseline_precision = _precision()
+    forecast_precision = _precision()
+    actual_precision = _precision()
 
     class Meta:
         model = Milestone
         fields = [
             "title",
             "baseline_date",
+            "baseline_precision",
             "forecast_date",
+            "forecast_precision",
             "actual_date",
+            "actual_precision",
             "status",
             "slip_days",
+            "statements",
             "note",
             "source",
             "is_synthetic",
@@ -378,7 +415,15 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
                 ),
                 Prefetch("benefits", Benefit.objects.select_related("source")),
                 Prefetch("names", ProgrammeName.objects.order_by("first_data_date")),
-                Prefetch("milestones", Milestone.objects.select_related("source")),
+                Prefetch(
+                    "milestones",
+                    Milestone.objects.select_related("source").prefetch_related(
+                        Prefetch(
+                            "statements",
+                            MilestoneStatement.objects.select_related("source"),
+                        )
+                    ),
+                ),
                 Prefetch(
                     "assessments",
                     DeliveryConfidenceAssessment.objects.select_related(

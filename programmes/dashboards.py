@@ -3,10 +3,11 @@ read with a fixed number of queries whatever the number of programmes."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 
 from . import charts
 from .budget import lines_for_programme
+from .milestone_charts import milestone_card
 from .models import (
     DeliveryConfidenceAssessment,
     Department,
@@ -14,9 +15,11 @@ from .models import (
     DisruptionImpact,
     Fact,
     FinancialFigure,
+    MilestoneStatement,
     Programme,
     ScheduleSnapshot,
     Source,
+    in_stated_order,
 )
 from .money import format_gbp_short
 
@@ -264,6 +267,7 @@ class ProgrammeDashboard:
     latest_dates_at: object = None  # the data date of the latest reported dates
     published_names: list = ()
     other_names: list = ()
+    milestone_cards: list = ()  # one per milestone whose date was stated more than once
 
     @property
     def end_date_slip_text(self):
@@ -293,6 +297,11 @@ def programme_dashboard(programme):
     snapshots = list(programme.schedule_snapshots.order_by("data_date"))
     names = list(programme.names.order_by("first_data_date", "name"))
     rows = list(FinancialFigure.objects.filter(programme=programme).yearly_totals())
+    milestones = list(
+        programme.milestones.select_related("source", "programme").prefetch_related(
+            Prefetch("statements", MilestoneStatement.objects.select_related("source"))
+        )
+    )
     return ProgrammeDashboard(
         programme=programme,
         money=money,
@@ -326,7 +335,16 @@ def programme_dashboard(programme):
             data_up_to=as_at,
             source=source_line(DeliveryConfidenceAssessment, one),
         ),
-        milestones=list(programme.milestones.select_related("source")),
+        milestones=milestones,
+        milestone_cards=[
+            milestone_card(
+                milestone=m,
+                statements=in_stated_order(m.statements.all()),
+                data_up_to=as_at,
+            )
+            for m in milestones
+            if len(m.statements.all()) > 1
+        ],
         impacts=list(
             programme.disruption_impacts.select_related("disruption", "source")
         ),

@@ -3,12 +3,15 @@ Loading twice changes nothing; GMPP rows go through the importer's own mapping."
 
 import csv
 import datetime
+import hashlib
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.text import slugify
 
-from . import gmpp
+from . import gmpp, periods
 from .demo_data import facts
+from .milestones import derived_dates, refresh_milestone
 from .models import (
     Benefit,
     Department,
@@ -17,8 +20,10 @@ from .models import (
     DisruptionImpact,
     Fact,
     Milestone,
+    MilestoneStatement,
     Programme,
     Source,
+    in_stated_order,
 )
 from .money import PublishedAmount
 from .services import (
@@ -33,6 +38,13 @@ from .services import (
 )
 
 GMPP_HISTORY = Path(__file__).parent / "demo_data" / "gmpp_digital_programmes.csv"
+MILESTONES = Path(__file__).parent / "demo_data" / "milestones.csv"
+# The one source in milestones.csv without a date (a GOV.UK guidance page): its
+# year is taken as that of the rule it states, since Source needs a year.
+UNDATED_SOURCE_YEARS = {
+    "https://www.gov.uk/guidance/check-when-a-business-must-follow-the-rules-for-"
+    "making-tax-digital-for-vat": 2019
+}
 REASON = "Demo data"
 
 
@@ -243,23 +255,146 @@ def load_facts(counter):
             counter=counter,
             reason=REASON,
         )
-    for spec in facts.MILESTONES:
-        spec = dict(spec)
-        upsert(
+
+
+def _source_kind(title, publisher):
+    if title.startswith("GMPP project data"):
+        return Source.Kind.GMPP_RELEASE
+    if publisher == "National Audit Office":
+        return Source.Kind.AUDIT_REPORT
+    if publisher.startswith("House of Commons") or publisher.endswith(
+        ("(Hansard)", "(written statement)")
+    ):
+        return Source.Kind.PARLIAMENT
+    return Source.Kind.GOVERNMENT
+
+
+def milestone_source(row, counter):
+    """The Source a milestones.csv row cites, one per title, publisher, date and
+    address; its year (and day, where given) from `source_date`."""
+    title, publisher, written, url = (
+        row["source_title"],
+        row["publisher"],
+        row["source_date"],
+        row["url"],
+    )
+    digest = hashlib.sha256(f"{title}|{publisher}|{written}|{url}".encode()).hexdigest()
+    if written:
+        first, precision = periods.parse_written_date(written)
+        year, published_on = first.year, first if precision == periods.DAY else None
+    else:
+        year, published_on = UNDATED_SOURCE_YEARS[url], None
+    return upsert(
+        Source,
+        lookup={"key": f"{slugify(title)[:100]}-{digest[:8]}"},
+        values={
+            "kind": _source_kind(title, publisher),
+            "title": title,
+            "publisher": publisher,
+            "published_year": year,
+            "published_on": published_on,
+            "url": url,
+        },
+        counter=counter,
+        reason=REASON,
+    )
+
+
+def _statement(row, source, where):
+    """An unsaved MilestoneStatement for one row; ValueError names the row."""
+    try:
+        date = periods.parse_precise_date(row["date"], row["precision"])
+        stated_on, stated_on_precision = None, ""
+        if row["stated_on"]:
+            first, stated_on_precision = periods.parse_written_date(row["stated_on"])
+            stated_on = periods.period_end(first, stated_on_precision)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
+    return MilestoneStatement(
+        kind=row["kind"],
+        date=date,
+        precision=row["precision"],
+        stated_on=stated_on,
+        stated_on_precision=stated_on_precision,
+        source=source,
+        is_synthetic=source.is_synthetic,
+    )
+
+
+def _milestone_rows(counter):
+    """(programme, milestone title) -> unsaved statements, from milestones.csv
+    (matched by GMPP ID, or by name where it has none) and facts.py."""
+    by_gmpp_id = {p.gmpp_id: p for p in Programme.objects.exclude(gmpp_id=None)}
+    by_slug = {p.slug: p for p in Programme.objects.all()}
+    grouped = {}
+    with MILESTONES.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            if row["gmpp_id"]:
+                programme = by_gmpp_id.get(row["gmpp_id"])
+            else:
+                programme = by_slug.get(slugify(row["programme"]))
+            if programme is None:
+                raise ValueError(
+                    f"{MILESTONES.name} row {number}: no programme "
+                    f"{row['gmpp_id'] or row['programme']!r}."
+                )
+            statement = _statement(
+                row, milestone_source(row, counter), f"{MILESTONES.name} row {number}"
+            )
+            grouped.setdefault((programme, row["milestone"]), []).append(statement)
+    sources = {s.key: s for s in Source.objects.all()}
+    for (
+        slug,
+        title,
+        kind,
+        date,
+        precision,
+        stated_on,
+        key,
+    ) in facts.MILESTONE_STATEMENTS:
+        row = {"kind": kind, "date": date, "precision": precision}
+        row["stated_on"] = stated_on
+        statement = _statement(row, sources[key], f"facts.py {title!r}")
+        grouped.setdefault((by_slug[slug], title), []).append(statement)
+    return grouped
+
+
+def load_milestones(counter):
+    """Each milestone with every dated statement about it; the milestone's dates
+    derived from them (a new milestone is created with them already)."""
+    for (programme, title), statements in _milestone_rows(counter).items():
+        values = derived_dates(in_stated_order(statements))
+        achieved = values["actual_date"] is not None
+        values["status"] = (
+            Milestone.Status.ACHIEVED if achieved else Milestone.Status.NOT_ACHIEVED
+        )
+        milestone = upsert(
             Milestone,
-            lookup={
-                "programme": programmes[spec.pop("programme")],
-                "title": spec.pop("title"),
-            },
-            values={
-                "forecast_date": None,
-                "actual_date": None,
-                **spec,
-                "source": sources[spec["source"]],
-            },
+            lookup={"programme": programme, "title": title},
+            values=values,
             counter=counter,
             reason=REASON,
         )
+        for statement in statements:
+            upsert(
+                MilestoneStatement,
+                lookup={
+                    "milestone": milestone,
+                    "kind": statement.kind,
+                    "date": statement.date,
+                    "precision": statement.precision,
+                    "source": statement.source,
+                },
+                values={
+                    "stated_on": statement.stated_on,
+                    "stated_on_precision": statement.stated_on_precision,
+                    "is_synthetic": statement.is_synthetic,
+                },
+                counter=counter,
+                reason=REASON,
+            )
+        if refresh_milestone(milestone, reason=REASON):
+            counter.add("milestones", "changed")
 
 
 @transaction.atomic
@@ -271,5 +406,6 @@ def load_demo_data():
     load_gmpp_history(counter)
     load_facts(counter)
     load_names(counter)
+    load_milestones(counter)
     derive_statuses(counter=counter, reason=REASON)
     return counter

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from . import querysets
+from . import periods, querysets
 from .periods import FIRST_YEAR, LAST_YEAR, financial_year_label
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -587,10 +587,35 @@ class FinancialFigure(VersionedModel):
         return financial_year_label(self.financial_year)
 
 
+class Precision(models.TextChoices):
+    """How precise a date is; the date is stored as the last day of its period."""
+
+    DAY = periods.DAY, "Day"
+    MONTH = periods.MONTH, "Month"
+    QUARTER = periods.QUARTER, "Quarter"
+    SEASON = periods.SEASON, "Season"
+    YEAR = periods.YEAR, "Year"
+    FINANCIAL_YEAR = periods.FINANCIAL_YEAR, "Financial year"
+
+
+def _precision_field(help_text="How precise the date is."):
+    return models.CharField(
+        max_length=20,
+        choices=Precision.choices,
+        default=Precision.DAY,
+        help_text=help_text,
+    )
+
+
 class Milestone(VersionedModel):
+    """A dated delivery milestone. Where it has MilestoneStatements, its three dates
+    (with their precisions) are derived from them by services.refresh_milestone."""
+
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
         IN_PROGRESS = "in_progress", "In progress"
+        # What the statements can say of one not achieved: no more than that.
+        NOT_ACHIEVED = "not_achieved", "Not reported achieved"
         ACHIEVED = "achieved", "Achieved"
         CANCELLED = "cancelled", "Cancelled"
 
@@ -601,8 +626,11 @@ class Milestone(VersionedModel):
     baseline_date = models.DateField(
         null=True, blank=True, help_text="Blank if no planned date was published."
     )
+    baseline_precision = _precision_field()
     forecast_date = models.DateField(null=True, blank=True)
+    forecast_precision = _precision_field()
     actual_date = models.DateField(null=True, blank=True)
+    actual_precision = _precision_field()
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -645,6 +673,135 @@ class Milestone(VersionedModel):
         if latest is None or self.baseline_date is None:
             return None
         return (latest - self.baseline_date).days
+
+    @property
+    def slip(self):
+        """The periods.Slip from the baseline to the actual date if achieved, else
+        the forecast, counted at the coarser precision of the two; None if unknown."""
+        if self.baseline_date is None:
+            return None
+        if self.actual_date is not None:
+            latest = (self.actual_date, self.actual_precision)
+        elif self.forecast_date is not None:
+            latest = (self.forecast_date, self.forecast_precision)
+        else:
+            return None
+        return periods.slip_between(
+            self.baseline_date, self.baseline_precision, *latest
+        )
+
+    @property
+    def baseline_text(self):
+        return periods.format_precise_date(self.baseline_date, self.baseline_precision)
+
+    @property
+    def forecast_text(self):
+        return periods.format_precise_date(self.forecast_date, self.forecast_precision)
+
+    @property
+    def actual_text(self):
+        return periods.format_precise_date(self.actual_date, self.actual_precision)
+
+
+class MilestoneStatement(VersionedModel):
+    """One dated statement about a milestone, from its source: the date first
+    planned (baseline), a later planned date (forecast, stated on `stated_on` where
+    the source says when) or the date achieved (actual). The milestone's own dates
+    are derived from these, so every change of plan stays on record."""
+
+    class Kind(models.TextChoices):
+        BASELINE = "baseline", "Baseline"
+        FORECAST = "forecast", "Forecast"
+        ACTUAL = "actual", "Actual"
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="statements"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    date = models.DateField(
+        help_text="The last day of the period the source gave (31 March 2019 for "
+        "“March 2019”, 31 December 2019 for “2019”)."
+    )
+    precision = models.CharField(max_length=20, choices=Precision.choices)
+    stated_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the date was stated, if the source says (the last day of "
+        "its period, like the date).",
+    )
+    stated_on_precision = models.CharField(
+        max_length=20, choices=Precision.choices, blank=True
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    is_synthetic = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["milestone", "stated_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["milestone", "kind", "date", "precision", "source"],
+                name="milestone_statement_unique_per_source",
+                violation_error_message="This source's statement of that date is "
+                "already recorded for this milestone.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stated_on__isnull=True, stated_on_precision="")
+                | (Q(stated_on__isnull=False) & ~Q(stated_on_precision="")),
+                name="milestone_statement_stated_on_has_precision",
+                violation_error_message="Give the precision of the date it was "
+                "stated on, and only with that date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.date_text}"
+
+    def clean(self):
+        super().clean()
+        for field, precision in (
+            ("date", self.precision),
+            ("stated_on", self.stated_on_precision),
+        ):
+            day = getattr(self, field)
+            if day and precision and periods.period_end(day, precision) != day:
+                raise ValidationError(
+                    {
+                        field: f"Give the last day of the {precision.replace('-', ' ')}"
+                        f" ({periods.period_end(day, precision):%-d %B %Y}), not "
+                        f"{day:%-d %B %Y}: dates are stored as their period's end."
+                    }
+                )
+
+    @property
+    def date_text(self):
+        return periods.format_precise_date(self.date, self.precision)
+
+    @property
+    def stated_on_text(self):
+        return periods.format_precise_date(self.stated_on, self.stated_on_precision)
+
+    @property
+    def known_by(self):
+        """The latest day the statement was known: when stated, else when its
+        source was published (the year's end if only the year is known)."""
+        if self.stated_on:
+            return self.stated_on
+        return self.source.published_on or datetime.date(
+            self.source.published_year, 12, 31
+        )
+
+
+STATEMENT_KINDS = list(MilestoneStatement.Kind.values)
+
+
+def in_stated_order(statements):
+    """Statements in the order they were made (see known_by); baselines before
+    forecasts before actuals made on the same day. Needs the sources loaded."""
+    return sorted(
+        statements, key=lambda s: (s.known_by, STATEMENT_KINDS.index(s.kind), s.pk or 0)
+    )
 
 
 class Disruption(VersionedModel):

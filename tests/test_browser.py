@@ -28,7 +28,9 @@ PAGES = {
     "/departments/": 0,
     "/departments/ministry-of-justice/": 2,
     "/programmes/": 0,
-    "/programmes/hmcts-reform/": 4,
+    # four cards, and one per milestone whose date was stated more than once
+    "/programmes/hmcts-reform/": 7,
+    "/programmes/universal-credit/": 8,
     "/disruptions/": 0,
     "/disruptions/eu-exit/": 0,
     "/releases/": 0,

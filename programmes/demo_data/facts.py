@@ -501,35 +501,19 @@ IMPACTS = [
     ),
 ]
 
-MILESTONES = [
-    {
-        "programme": "digital-services-at-the-border",
-        "title": "Programme complete",
-        "baseline_date": D(2019, 3, 31),
-        "forecast_date": D(2022, 3, 31),
-        "status": "in_progress",
-        "note": "March 2019 planned at the start (2014), March 2022 after the 2019 "
-        "reset; days taken as the months' ends.",
-        "source": "nao-digital-services-at-the-border-2020",
-    },
-    {
-        "programme": "nhs-covid-19-app",
-        "title": "App live in England and Wales",
-        "baseline_date": None,
-        "actual_date": D(2020, 9, 24),
-        "status": "achieved",
-        "note": "No planned date has been found in a published source.",
-        "source": "public-record-nhs-covid-19-app",
-    },
-    {
-        "programme": "nhs-covid-19-app",
-        "title": "App closed",
-        "baseline_date": None,
-        "actual_date": D(2023, 4, 27),
-        "status": "achieved",
-        "note": "No planned date has been found in a published source.",
-        "source": "public-record-nhs-covid-19-app",
-    },
+# Milestones come as dated statements (see milestones.csv, each with its source);
+# these few are from the sources above: (programme slug, milestone, kind, date as
+# written, precision, stated on as written, source key).
+MILESTONE_STATEMENTS = [
+    (
+        "nhs-covid-19-app",
+        "App closed",
+        "actual",
+        "2023-04-27",
+        "day",
+        "",
+        "public-record-nhs-covid-19-app",
+    ),
 ]
 
 # Named benefits; their amounts are stated in words by the source, with no data date

@@ -52,6 +52,7 @@ def programme_detail(request, slug):
         dashboard.cumulative_card,
         dashboard.end_date_card,
         dashboard.ratings_card,
+        *dashboard.milestone_cards,
         name=programme.slug,
     )
     if download:

@@ -95,66 +95,10 @@ class ReasonForm(forms.ModelForm):
         return reason or "Created"
 
 
-class ReasonAdmin(NumericIdsMixin, SimpleHistoryAdmin):
-    """Saves and deletions carry a reason into the history. The history pages are
-    read-only, and readable only where the user could change the record (its
-    department scope, `history_in_scope`)."""
-
-    form = ReasonForm
-    delete_confirmation_template = "admin/programmes/delete_with_reason.html"
-
-    def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
-        expected = form.cleaned_data.get("expected_version")
-        if change and expected is not None and hasattr(obj, "save_checked"):
-            obj.save_checked(expected)
-        else:
-            obj.save()
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that lost the race is refused whole (the admin's transaction rolls
-        # back) and explained, never a 500.
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return redirect(request.path)
-
-    def save_formset(self, request, form, formset, change):
-        reason = form.cleaned_data.get("change_reason") or "Created"
-        for obj in formset.save(commit=False):
-            obj._change_reason = reason
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj._change_reason = f"Deleted: {reason}"
-            obj.delete()
-        formset.save_m2m()
-
-    # Deleting: one at a time, with a reason (no bulk action that asks for none).
-
-    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
-        actions = super().get_actions(request, action_location)
-        actions.pop("delete_selected", None)
-        return actions
-
-    def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST" and not request.POST.get("reason", "").strip():
-            pk_or_404(self.model, object_id)
-            if not self.has_delete_permission(request):
-                raise PermissionDenied
-            self.message_user(
-                request,
-                "Nothing was deleted: give the reason for deleting it; the history keeps it.",
-                messages.ERROR,
-            )
-            return redirect(request.get_full_path())
-        return super().delete_view(request, object_id, extra_context)
-
-    def delete_model(self, request, obj):
-        obj._change_reason = f"Deleted: {request.POST['reason'].strip()}"
-        obj.delete()
-
-    # History: scoped like changing, and read-only for everyone.
+class ReadOnlyHistoryMixin(NumericIdsMixin):
+    """For a SimpleHistoryAdmin: the history pages are read-only for everyone (an
+    old version has no POST at all) and readable only where the user could change
+    the record (its department scope, `is_within`)."""
 
     def has_view_history_permission(self, request, obj=None):
         return self.has_view_permission(request, obj) and (
@@ -230,6 +174,66 @@ class ReasonAdmin(NumericIdsMixin, SimpleHistoryAdmin):
             **(extra_context or {}),
         }
         return render(request, "simple_history/object_history_form.html", context)
+
+
+class ReasonAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
+    """Saves and deletions carry a reason into the history. The history pages are
+    read-only, and readable only where the user could change the record (its
+    department scope, `history_in_scope`)."""
+
+    form = ReasonForm
+    delete_confirmation_template = "admin/programmes/delete_with_reason.html"
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
+        expected = form.cleaned_data.get("expected_version")
+        if change and expected is not None and hasattr(obj, "save_checked"):
+            obj.save_checked(expected)
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that lost the race is refused whole (the admin's transaction rolls
+        # back) and explained, never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect(request.path)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data.get("change_reason") or "Created"
+        for obj in formset.save(commit=False):
+            obj._change_reason = reason
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj._change_reason = f"Deleted: {reason}"
+            obj.delete()
+        formset.save_m2m()
+
+    # Deleting: one at a time, with a reason (no bulk action that asks for none).
+
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and not request.POST.get("reason", "").strip():
+            pk_or_404(self.model, object_id)
+            if not self.has_delete_permission(request):
+                raise PermissionDenied
+            self.message_user(
+                request,
+                "Nothing was deleted: give the reason for deleting it; the history keeps it.",
+                messages.ERROR,
+            )
+            return redirect(request.get_full_path())
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = f"Deleted: {request.POST['reason'].strip()}"
+        obj.delete()
 
 
 class ScopedQuerysetMixin:

@@ -281,6 +281,10 @@ class ImpactSerializer(serializers.ModelSerializer):
 
 
 class NameSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True, help_text="published, alias or abbreviation"
+    )
+
     class Meta:
         model = ProgrammeName
         fields = ["name", "kind", "first_data_date", "last_data_date"]

@@ -38,7 +38,7 @@ from .models import (
 )
 from .money import format_gbp
 from .periods import financial_year_label
-from .scope import is_within
+from .scope import is_within, user_departments
 
 
 def money_column(field_name, label):
@@ -282,18 +282,16 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
 
 @admin.register(FinancialFigure)
 class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+    # Few, short columns (the figure's name says kind, measure and year) so the
+    # list fits 1280 pixels beside its filters.
     list_display = [
+        "__str__",
         "programme",
-        "measure",
-        "kind",
-        "period",
-        "year",
-        "amount",
-        "withheld_text",
+        "amount_or_withheld",
         "data_date",
         "is_current",
-        "source",
     ]
+    ordering = ["programme", "-financial_year", "kind", "-data_date"]
     list_filter = [
         "measure",
         "kind",
@@ -306,8 +304,12 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     autocomplete_fields = ["programme", "source", "benefit"]
     list_select_related = ["programme", "source"]
     form = FigureForm
-    amount = money_column("amount_gbp", "Amount")
     change_form_template = "admin/programmes/financialfigure/change_form.html"
+
+    @admin.display(description="Amount", ordering="amount_gbp")
+    def amount_or_withheld(self, obj):
+        return format_gbp(obj.amount_gbp) if obj.amount_gbp is not None else "Withheld"
+
     # Which figure a row is: fixed once saved. A different figure is a newer one.
     IDENTITY = [
         "programme",
@@ -519,6 +521,20 @@ class DisruptionAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["slug"] if obj else []  # slugs are stable
+
+    def get_changeform_initial_data(self, request):
+        # The newest source of the editor's departments: usually the release or
+        # report the disruption is read from.
+        initial = super().get_changeform_initial_data(request)
+        if "source" not in initial:
+            newest = (
+                Source.objects.filter(department__in=user_departments(request.user))
+                .order_by("-published_year", "-pk")
+                .first()
+            )
+            if newest is not None:
+                initial["source"] = newest
+        return initial
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj else self.prepopulated_fields

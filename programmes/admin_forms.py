@@ -47,8 +47,7 @@ class MoneyField(forms.CharField):
             raise forms.ValidationError(str(error)) from None
         if amount < 0 and not self.allow_negative:
             raise forms.ValidationError(
-                "Budgets, spend, costs and benefits cannot be negative; "
-                f"“{value}” is."
+                f"Budgets, spend, costs and benefits cannot be negative; “{value}” is."
             )
         return amount
 
@@ -146,7 +145,7 @@ class ImpactForm(VersionForm):
         model = DisruptionImpact
         fields = "__all__"
         widgets = {
-            "note": forms.Textarea({"rows": 2, "cols": 28}),
+            "note": forms.Textarea({"rows": 2, "cols": 20}),
             "schedule_impact_days": forms.NumberInput({"class": "entry-days"}),
         }
         labels = {"schedule_impact_days": "Schedule (days)"}
@@ -154,6 +153,13 @@ class ImpactForm(VersionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cost_impact_gbp"].widget.attrs["size"] = 12
+        for name in ("programme", "source"):
+            # No add/change/view buttons beside each row's pickers: they double the
+            # row's width, and the records are a link away.
+            widget = self.fields[name].widget if name in self.fields else None
+            if hasattr(widget, "can_add_related"):
+                widget.can_add_related = widget.can_change_related = False
+                widget.can_view_related = widget.can_delete_related = False
         if "source" in self.fields:
             self.fields["source"].required = False
             self.fields["source"].help_text = "Blank: the disruption's source."

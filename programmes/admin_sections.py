@@ -4,7 +4,7 @@ row is changed on its own page (its own reason and version check)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -60,8 +60,13 @@ def _figure_section(programme):
         )
         for year in years
     ]
+    # Whole-life and to-date figures first, then the years, newest first.
     current = figures.filter(is_current=True).order_by(
-        "-financial_year", "period", "measure", "kind", "-data_date"
+        F("financial_year").desc(nulls_first=True),
+        "period",
+        "measure",
+        "kind",
+        "-data_date",
     )
     section.rows = [
         (

@@ -56,6 +56,21 @@ def _change(figure):
     return reverse("admin:programmes_financialfigure_change", args=[figure.pk])
 
 
+def _post_successor(client, action, figure, amount, reason, follow=False, **fields):
+    """POST the Record a newer figure ("newer") or Re-baseline page."""
+    return client.post(
+        reverse(f"admin:programmes_financialfigure_{action}", args=[figure.pk]),
+        {
+            "amount_gbp": amount,
+            "data_date": "2025-06-30",
+            "source": figure.source_id,
+            "reason": reason,
+            **fields,
+        },
+        follow=follow,
+    )
+
+
 # The services each admin action calls.
 
 
@@ -87,22 +102,18 @@ def test_record_newer_figure_keeps_the_old_one_no_longer_current():
 def test_record_newer_figure_must_be_later_and_have_a_reason():
     old = FigureFactory(kind="forecast")
 
-    with pytest.raises(services.EntryRefused, match="after"):
-        services.record_newer_figure(
-            figure=old,
-            amount_gbp=Decimal("1"),
-            data_date=old.data_date,
-            source=old.source,
-            reason="x",
-        )
-    with pytest.raises(services.EntryRefused, match="reason"):
-        services.record_newer_figure(
-            figure=old,
-            amount_gbp=Decimal("1"),
-            data_date=D(2022, 3, 31),
-            source=old.source,
-            reason=" ",
-        )
+    for data_date, reason, message in [
+        (old.data_date, "x", "after"),
+        (D(2022, 3, 31), " ", "reason"),
+    ]:
+        with pytest.raises(services.EntryRefused, match=message):
+            services.record_newer_figure(
+                figure=old,
+                amount_gbp=Decimal("1"),
+                data_date=data_date,
+                source=old.source,
+                reason=reason,
+            )
     assert FinancialFigure.objects.count() == 1
 
 
@@ -179,18 +190,18 @@ def test_latest_source_is_that_of_the_newest_figure(hmcts):
 @pytest.mark.django_db
 def test_admin_records_a_newer_forecast_for_a_year(moj_admin, hmcts):
     old = _current(hmcts, "forecast", 2024)
-    url = reverse("admin:programmes_financialfigure_newer", args=[old.pk])
-    page = moj_admin.get(url)
+    page = moj_admin.get(
+        reverse("admin:programmes_financialfigure_newer", args=[old.pk])
+    )
     default_source = page.context["form"].initial["source"]
 
-    response = moj_admin.post(
-        url,
-        {
-            "amount_gbp": "£40.25m",
-            "data_date": "2025-09-30",
-            "source": default_source.pk,
-            "reason": "Revised forecast from the September return",
-        },
+    response = _post_successor(
+        moj_admin,
+        "newer",
+        old,
+        "£40.25m",
+        "Revised forecast from the September return",
+        source=default_source.pk,
         follow=True,
     )
 
@@ -300,14 +311,8 @@ def test_admin_correction_over_someone_elses_is_refused(moj_admin, hmcts):
 def test_admin_rebaselines_a_baseline(moj_admin, hmcts):
     old = _current(hmcts, "baseline", 2024)
 
-    response = moj_admin.post(
-        reverse("admin:programmes_financialfigure_rebaseline", args=[old.pk]),
-        {
-            "amount_gbp": "£1.2bn",
-            "data_date": "2025-06-30",
-            "source": old.source_id,
-            "reason": "Business case approved",
-        },
+    response = _post_successor(
+        moj_admin, "rebaseline", old, "£1.2bn", "Business case approved"
     )
 
     assert response.status_code == 302
@@ -337,15 +342,7 @@ def test_admin_rebaseline_of_a_forecast_offers_a_newer_figure(moj_admin, hmcts):
 def test_admin_explains_money_it_cannot_read(moj_admin, hmcts):
     old = _current(hmcts, "forecast", 2024)
 
-    response = moj_admin.post(
-        reverse("admin:programmes_financialfigure_newer", args=[old.pk]),
-        {
-            "amount_gbp": "twelve",
-            "data_date": "2025-09-30",
-            "source": old.source_id,
-            "reason": "x",
-        },
-    )
+    response = _post_successor(moj_admin, "newer", old, "twelve", "x")
 
     assert "“twelve” is not an amount of money" in response.content.decode()
     assert _current(hmcts, "forecast", 2024) == old

@@ -53,6 +53,27 @@ class SourceMixin:
     autocomplete_fields = ["source"]
 
 
+class LatestSourceMixin:
+    """A new row of a programme (the Add links pass ?programme=) starts with that
+    programme's latest source, when the user may edit the programme."""
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        wanted = str(initial.get("programme", ""))
+        if wanted.isdigit() and "source" not in initial:
+            programme = Programme.objects.filter(
+                pk=wanted, department__in=self._editable_departments(request)
+            ).first()
+            if programme is not None:
+                initial["source"] = services.latest_source(programme)
+        return initial
+
+    def _editable_departments(self, request):
+        if request.user.is_superuser:
+            return Department.objects.all()
+        return user_departments(request.user)
+
+
 class DisruptionImpactInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
     """A disruption's impacts, one row per programme hit, each with its own cost,
     schedule effect and note; the source is the disruption's unless one is chosen.
@@ -281,7 +302,9 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
 
 
 @admin.register(FinancialFigure)
-class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class FinancialFigureAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     # Few, short columns (the figure's name says kind, measure and year) so the
     # list fits 1280 pixels beside its filters.
     list_display = [
@@ -335,22 +358,6 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.IDENTITY if obj else []
-
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        wanted = str(initial.get("programme", ""))
-        programme = (
-            self.get_queryset(request)
-            .filter(programme=wanted)
-            .select_related("programme")
-            .first()
-            if wanted.isdigit()
-            else None
-        )
-        programme = programme and programme.programme
-        if programme is not None and "source" not in initial:
-            initial["source"] = services.latest_source(programme)
-        return initial
 
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("change_reason")
@@ -562,7 +569,9 @@ class MilestoneAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(DeliveryConfidenceAssessment)
-class AssessmentAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class AssessmentAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["programme", "data_date", "assessor", "rating", "scale", "raw_text"]
     list_filter = ["rating", "scale", "assessor"]
     search_fields = ["programme__name", "raw_text"]
@@ -571,7 +580,7 @@ class AssessmentAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class BenefitAdmin(LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["title", "programme", "category", "is_disbenefit"]
     list_filter = ["category", "is_disbenefit"]
     search_fields = ["title", "programme__name"]
@@ -589,7 +598,9 @@ class FactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(DisruptionImpact)
-class DisruptionImpactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class DisruptionImpactAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["disruption", "programme", "cost_impact", "schedule_impact_days"]
     list_filter = ["disruption"]
     autocomplete_fields = ["disruption", "programme", "source"]
@@ -598,7 +609,9 @@ class DisruptionImpactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(ScheduleSnapshot)
-class ScheduleSnapshotAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class ScheduleSnapshotAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["programme", "data_date", "start_date", "end_date"]
     autocomplete_fields = ["programme", "source"]
     list_select_related = ["programme"]

@@ -469,3 +469,30 @@ def test_department_choices_offer_only_the_admins_own(moj_admin):
 
     offered = page.context["adminform"].form.fields["department"].queryset
     assert list(offered.values_list("abbreviation", flat=True)) == ["MOJ"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model_name", ["deliveryconfidenceassessment", "schedulesnapshot", "benefit"]
+)
+def test_a_new_part_of_a_programme_starts_with_its_latest_source(
+    moj_admin, hmcts, model_name
+):
+    page = moj_admin.get(
+        reverse(f"admin:programmes_{model_name}_add") + f"?programme={hmcts.pk}"
+    )
+
+    assert page.context["adminform"].form.initial["source"] == (
+        services.latest_source(hmcts)
+    )
+
+
+@pytest.mark.django_db
+def test_another_departments_programme_lends_no_source_to_a_new_row(moj_admin):
+    dwp = Programme.objects.get(slug="universal-credit")
+
+    page = moj_admin.get(
+        reverse("admin:programmes_financialfigure_add") + f"?programme={dwp.pk}"
+    )
+
+    assert "source" not in page.context["adminform"].form.initial

@@ -119,11 +119,11 @@ class ReasonAdmin(NumericIdsMixin, SimpleHistoryAdmin):
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that lost the race is refused whole (the admin's transaction rolls
-        # back) and explained, never a 500.
+        # A save that lost the race, or that a service refused, is refused whole
+        # (the admin's transaction rolls back) and explained, never a 500.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit as error:
+        except (StaleEdit, services.EntryRefused) as error:
             self.message_user(request, str(error), messages.ERROR)
             return redirect(request.path)
 

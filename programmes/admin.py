@@ -3,21 +3,23 @@ existing programme or figure asks for a reason, which the history keeps."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from . import milestones, services
 from .admin_base import (
-    REASON_HELP,
     DepartmentScopedMixin,
     NumericIdsMixin,
     ReasonAdmin,
     ScopedQuerysetMixin,
     pk_or_404,
 )
+from .admin_forms import FigureForm, ImpactForm, SuccessorForm
+from .admin_sections import programme_parts
 from .history import programme_changes
 from .models import (
     Benefit,
@@ -36,7 +38,8 @@ from .models import (
     Source,
 )
 from .money import format_gbp
-from .scope import is_within
+from .periods import financial_year_label
+from .scope import is_within, user_departments
 
 
 def money_column(field_name, label):
@@ -51,87 +54,47 @@ class SourceMixin:
     autocomplete_fields = ["source"]
 
 
-class FinancialFigureInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
-    model = FinancialFigure
-    fk_name = "programme"
-    extra = 0
-    fields = [
-        "measure",
-        "kind",
-        "period",
-        "financial_year",
-        "data_date",
-        "amount_gbp",
-        "amount_display",
-        "withheld_text",
-        "published_variance_pct",
-        "price_basis",
-        "is_current",
-        "source",
-    ]
-    readonly_fields = ["amount_display", "is_current"]
-    show_change_link = True
-    can_delete = False
-    amount_display = money_column("amount_gbp", "Amount")
+class LatestSourceMixin:
+    """A new row of a programme (the Add links pass ?programme=) starts with that
+    programme's latest source, when the user may edit the programme."""
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source", "benefit")
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        wanted = str(initial.get("programme", ""))
+        if wanted.isdigit() and "source" not in initial:
+            programme = Programme.objects.filter(
+                pk=wanted, department__in=self._editable_departments(request)
+            ).first()
+            if programme is not None:
+                initial["source"] = services.latest_source(programme)
+        return initial
 
-
-class BenefitInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
-    model = Benefit
-    extra = 0
-    fields = ["title", "category", "is_disbenefit", "description", "source"]
-    can_delete = False
-
-
-class MilestoneInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
-    model = Milestone
-    extra = 0
-    fields = [
-        "title",
-        "baseline_date",
-        "forecast_date",
-        "actual_date",
-        "status",
-        "slip",
-        "source",
-    ]
-    readonly_fields = ["slip"]
-    can_delete = False
-
-    @admin.display(description="Slip (days)")
-    def slip(self, obj):
-        return "" if obj.slip_days is None else obj.slip_days
-
-
-class AssessmentInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
-    model = DeliveryConfidenceAssessment
-    extra = 0
-    fields = ["data_date", "assessor", "rating", "scale", "raw_text", "source"]
-    can_delete = False
+    def _editable_departments(self, request):
+        if request.user.is_superuser:
+            return Department.objects.all()
+        return user_departments(request.user)
 
 
 class DisruptionImpactInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
+    """A disruption's impacts, one row per programme hit, each with its own cost,
+    schedule effect and note; the source is the disruption's unless one is chosen.
+    Rows carry their version (ImpactForm) and are saved with the main form's reason."""
+
     model = DisruptionImpact
-    extra = 0
+    form = ImpactForm
     fields = [
-        "disruption",
         "programme",
         "cost_impact_gbp",
         "schedule_impact_days",
         "note",
         "source",
+        "expected_version",
     ]
-    autocomplete_fields = ["source", "disruption", "programme"]
+    autocomplete_fields = ["source", "programme"]
     can_delete = False
 
-
-class ScheduleSnapshotInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
-    model = ScheduleSnapshot
-    extra = 0
-    fields = ["data_date", "start_date", "end_date", "source"]
-    can_delete = False
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj else 2  # a new disruption usually hits more than one
 
 
 class LatestRatingFilter(admin.SimpleListFilter):
@@ -144,6 +107,28 @@ class LatestRatingFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in DeliveryConfidenceAssessment.Rating.values:
             return queryset.with_latest_rating().filter(latest_rating=self.value())
+        return queryset
+
+
+class FinancialYearFilter(admin.SimpleListFilter):
+    title = "financial year"
+    parameter_name = "financial_year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list("financial_year", flat=True)
+            .distinct()
+        )
+        return [
+            (year, financial_year_label(year))
+            for year in sorted(set(years) - {None}, reverse=True)
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(financial_year=int(self.value()))
         return queryset
 
 
@@ -171,14 +156,6 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
     autocomplete_fields = ["department", "source"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["department"]
-    inlines = [
-        FinancialFigureInline,
-        BenefitInline,
-        MilestoneInline,
-        AssessmentInline,
-        DisruptionImpactInline,
-        ScheduleSnapshotInline,
-    ]
     fieldsets = [
         (
             None,
@@ -221,6 +198,18 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_latest_rating().with_whole_life_cost()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Its parts in sections with links, not every row as an inline form: each
+        # is changed on its own page, with its own reason and version check.
+        pk = pk_or_404(Programme, object_id)
+        programme = self.get_queryset(request).filter(pk=pk).first()
+        if programme is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "parts": programme_parts(programme),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Latest rating", ordering="latest_rating")
     def latest_rating_display(self, obj):
@@ -314,33 +303,79 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
 
 
 @admin.register(FinancialFigure)
-class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class FinancialFigureAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
+    # Few, short columns (the figure's name says kind, measure and year) so the
+    # list fits 1280 pixels beside its filters.
     list_display = [
+        "__str__",
         "programme",
-        "measure",
-        "kind",
-        "period",
-        "financial_year_label",
-        "amount",
-        "withheld_text",
+        "amount_or_withheld",
         "data_date",
         "is_current",
-        "source",
     ]
+    ordering = ["programme", "-financial_year", "kind", "-data_date"]
     list_filter = [
         "measure",
         "kind",
         "period",
         "is_current",
-        "financial_year",
+        FinancialYearFilter,
         "is_synthetic",
     ]
     search_fields = ["programme__name", "programme__gmpp_id"]
     autocomplete_fields = ["programme", "source", "benefit"]
     list_select_related = ["programme", "source"]
-    readonly_fields = ["is_current"]
-    amount = money_column("amount_gbp", "Amount")
+    form = FigureForm
     change_form_template = "admin/programmes/financialfigure/change_form.html"
+
+    @admin.display(description="Amount", ordering="amount_gbp")
+    def amount_or_withheld(self, obj):
+        return format_gbp(obj.amount_gbp) if obj.amount_gbp is not None else "Withheld"
+
+    # Which figure a row is: fixed once saved. A different figure is a newer one.
+    IDENTITY = [
+        "programme",
+        "measure",
+        "kind",
+        "period",
+        "year",
+        "benefit",
+        "data_date",
+        "is_current",
+    ]
+
+    @admin.display(description="Financial year")
+    def year(self, obj):
+        return obj.financial_year_label or "—"
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "is_synthetic"]
+        if obj is None:
+            return [f for f in fields if f not in ("is_current", "year")]
+        rest = [f for f in fields if f not in self.IDENTITY and f != "financial_year"]
+        return [*self.IDENTITY, *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.IDENTITY if obj else []
+
+    def save_model(self, request, obj, form, change):
+        reason = form.cleaned_data.get("change_reason")
+        if not change:
+            services.add_figure(figure=obj, reason=reason, user=request.user)
+            return
+        services.correct_figure(
+            figure=obj,
+            reason=reason,
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            **{
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.CORRECTABLE
+            },
+        )
 
     def get_urls(self):
         return [
@@ -349,29 +384,58 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
                 self.admin_site.admin_view(self.rebaseline_view),
                 name="programmes_financialfigure_rebaseline",
             ),
+            path(
+                "<path:object_id>/newer/",
+                self.admin_site.admin_view(self.newer_view),
+                name="programmes_financialfigure_newer",
+            ),
             *super().get_urls(),
         ]
 
     def rebaseline_view(self, request, object_id):
-        figure = get_object_or_404(
-            self.get_queryset(request), pk=pk_or_404(FinancialFigure, object_id)
+        return self._successor_view(
+            request, object_id, services.rebaseline_figure, "Re-baseline"
         )
+
+    def newer_view(self, request, object_id):
+        return self._successor_view(
+            request, object_id, services.record_newer_figure, "Record a newer figure"
+        )
+
+    def _successor_view(self, request, object_id, service, action):
+        """A newer figure or a new baseline: the service adds it as current and
+        keeps the earlier one, no longer current; the message says what was read."""
+        pk = pk_or_404(FinancialFigure, object_id)
+        figure = self.get_queryset(request).filter(pk=pk).first()
+        if figure is None:
+            self.refuse_out_of_scope(request, object_id)
+            raise Http404(f"There is no financial figure with the id {pk}.")
         if not self.has_change_permission(request, figure):
             raise PermissionDenied
-        form = RebaselineForm(request.POST or None, figure=figure)
+        if (
+            service is services.rebaseline_figure
+            and figure.kind != figure.Kind.BASELINE
+        ):
+            return redirect("admin:programmes_financialfigure_newer", figure.pk)
+        form = SuccessorForm(
+            request.POST or None,
+            figure=figure,
+            initial={"source": services.latest_source(figure.programme)},
+        )
         if request.method == "POST" and form.is_valid():
             try:
-                new = services.rebaseline_figure(
-                    figure=figure,
-                    user=request.user,
-                    **form.cleaned_data,
+                new = service(figure=figure, user=request.user, **form.cleaned_data)
+            except (services.EntryRefused, ValidationError) as error:
+                form.add_error(
+                    None, "; ".join(getattr(error, "messages", [str(error)]))
                 )
-            except Exception as error:  # noqa: BLE001 - shown to the user as a form error
-                form.add_error(None, str(getattr(error, "messages", [error])[0]))
             else:
                 self.message_user(
                     request,
-                    f"Re-baselined: {new} is now current; the earlier baseline is kept.",
+                    f"{figure.programme}: {new} of {format_gbp(new.amount_gbp)} as at "
+                    f"{new.data_date:%d %B %Y} is now current; the one as at "
+                    f"{figure.data_date:%d %B %Y} ({format_gbp(figure.amount_gbp)}) is "
+                    "kept, no longer current.",
                     messages.SUCCESS,
                 )
                 return redirect(
@@ -379,13 +443,14 @@ class FinancialFigureAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Re-baseline: {figure}",
+            "title": f"{action}: {figure.programme}, {figure}",
+            "action": action,
             "figure": figure,
             "form": form,
             "opts": self.model._meta,
         }
         return TemplateResponse(
-            request, "admin/programmes/financialfigure/rebaseline.html", context
+            request, "admin/programmes/financialfigure/successor.html", context
         )
 
 
@@ -400,37 +465,6 @@ class DeleteProgrammeForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"size": 80}),
     )
-
-
-class RebaselineForm(forms.Form):
-    amount_gbp = forms.DecimalField(
-        label="New baseline (£)", max_digits=14, decimal_places=2, min_value=0
-    )
-    data_date = forms.DateField(
-        label="Date the new baseline was approved",
-        help_text="Must be after the current baseline's date.",
-    )
-    source = forms.ModelChoiceField(queryset=Source.objects.all())
-    reason = forms.CharField(max_length=500, help_text=REASON_HELP)
-
-    def __init__(self, *args, figure, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.figure = figure
-
-    def clean_data_date(self):
-        data_date = self.cleaned_data["data_date"]
-        if data_date <= self.figure.data_date:
-            raise forms.ValidationError(
-                f"The new baseline must be dated after the current one "
-                f"({self.figure.data_date:%d %B %Y})."
-            )
-        return data_date
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError("Give the reason for the re-baseline.")
-        return reason
 
 
 class DepartmentAliasInline(admin.TabularInline):
@@ -468,11 +502,55 @@ class SourceAdmin(DepartmentScopedMixin, ReasonAdmin):
 
 @admin.register(Disruption)
 class DisruptionAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+    """A disruption and every programme it hit, in one form: the source chosen once
+    here is each impact's unless that row names its own."""
+
     department_path = None
     list_display = ["name", "kind", "started_on", "source"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
     inlines = [DisruptionImpactInline]
+    fields = [
+        "name",
+        "slug",
+        ("kind", "started_on"),
+        "source",
+        "description",
+        "change_reason",
+        "expected_version",
+    ]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "description" in form.base_fields:
+            form.base_fields["description"].widget.attrs.update(rows=3)
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj else []  # slugs are stable
+
+    def get_changeform_initial_data(self, request):
+        # The newest source of the editor's departments: usually the release or
+        # report the disruption is read from.
+        initial = super().get_changeform_initial_data(request)
+        if "source" not in initial:
+            newest = (
+                Source.objects.filter(department__in=user_departments(request.user))
+                .order_by("-published_year", "-pk")
+                .first()
+            )
+            if newest is not None:
+                initial["source"] = newest
+        return initial
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def prepare_inline_row(self, obj, parent):
+        if isinstance(obj, DisruptionImpact) and obj.source_id is None:
+            obj.source = parent.source
+        obj.is_synthetic = obj.is_synthetic or parent.is_synthetic
 
 
 class MilestoneStatementInline(ScopedQuerysetMixin, SourceMixin, admin.TabularInline):
@@ -536,7 +614,9 @@ class MilestoneAdmin(
 
 
 @admin.register(DeliveryConfidenceAssessment)
-class AssessmentAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class AssessmentAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["programme", "data_date", "assessor", "rating", "scale", "raw_text"]
     list_filter = ["rating", "scale", "assessor"]
     search_fields = ["programme__name", "raw_text"]
@@ -545,7 +625,7 @@ class AssessmentAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class BenefitAdmin(LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin):
     list_display = ["title", "programme", "category", "is_disbenefit"]
     list_filter = ["category", "is_disbenefit"]
     search_fields = ["title", "programme__name"]
@@ -563,7 +643,9 @@ class FactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(DisruptionImpact)
-class DisruptionImpactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class DisruptionImpactAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["disruption", "programme", "cost_impact", "schedule_impact_days"]
     list_filter = ["disruption"]
     autocomplete_fields = ["disruption", "programme", "source"]
@@ -572,7 +654,9 @@ class DisruptionImpactAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
 
 
 @admin.register(ScheduleSnapshot)
-class ScheduleSnapshotAdmin(DepartmentScopedMixin, SourceMixin, ReasonAdmin):
+class ScheduleSnapshotAdmin(
+    LatestSourceMixin, DepartmentScopedMixin, SourceMixin, ReasonAdmin
+):
     list_display = ["programme", "data_date", "start_date", "end_date"]
     autocomplete_fields = ["programme", "source"]
     list_select_related = ["programme"]

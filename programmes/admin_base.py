@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Benefit, Department, Programme, StaleEdit
-from .scope import is_within, user_departments
+from .scope import departments_touched, is_within, user_departments
 
 REASON_HELP = (
     "Say why (a typo corrected, a new release, an approved change). It is kept in "
@@ -49,9 +50,9 @@ class NumericIdsMixin:
         return super().delete_view(request, object_id, extra_context)
 
 
-class ReasonForm(forms.ModelForm):
-    """A model form that asks why, whenever an existing row is saved, and carries
-    the version the editor started from (optimistic locking)."""
+class VersionForm(forms.ModelForm):
+    """A model form (an inline row too) that carries the version the editor started
+    from, so a save over someone else's is refused (optimistic locking)."""
 
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -77,6 +78,10 @@ class ReasonForm(forms.ModelForm):
                     "was not saved: reload the page to see theirs, then make yours again."
                 )
         return expected
+
+
+class ReasonForm(VersionForm):
+    """A model form that asks why, whenever an existing row is saved."""
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -185,31 +190,50 @@ class ReasonAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     delete_confirmation_template = "admin/programmes/delete_with_reason.html"
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data.get("change_reason") or "Created"
-        expected = form.cleaned_data.get("expected_version")
-        if change and expected is not None and hasattr(obj, "save_checked"):
-            obj.save_checked(expected)
-        else:
-            obj.save()
+        services.save_with_reason(
+            obj,
+            reason=form.cleaned_data.get("change_reason") or "Created",
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version")
+            if change and hasattr(obj, "save_checked")
+            else None,
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that lost the race is refused whole (the admin's transaction rolls
-        # back) and explained, never a 500.
+        # A save that lost the race, or that a service refused, is refused whole
+        # (the admin's transaction rolls back) and explained, never a 500.
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except StaleEdit as error:
+        except (StaleEdit, services.EntryRefused) as error:
             self.message_user(request, str(error), messages.ERROR)
             return redirect(request.path)
 
     def save_formset(self, request, form, formset, change):
+        """Inline rows are saved with the main form's reason and, row by row, the
+        same version check (VersionForm)."""
         reason = form.cleaned_data.get("change_reason") or "Created"
-        for obj in formset.save(commit=False):
-            obj._change_reason = reason
-            obj.save()
+        changed = {id(obj) for obj in formset.save(commit=False)}
+        for row_form in formset.forms:
+            obj = row_form.instance
+            if id(obj) not in changed:
+                continue
+            self.prepare_inline_row(obj, form.instance)
+            services.save_with_reason(
+                obj,
+                reason=reason,
+                user=request.user,
+                expected_version=row_form.cleaned_data.get("expected_version")
+                if obj.pk and hasattr(obj, "save_checked")
+                else None,
+            )
         for obj in formset.deleted_objects:
-            obj._change_reason = f"Deleted: {reason}"
-            obj.delete()
+            services.save_with_reason(
+                obj, reason=f"Deleted: {reason}", user=request.user, delete=True
+            )
         formset.save_m2m()
+
+    def prepare_inline_row(self, obj, parent):
+        """Fill in what an inline row takes from its parent before it is saved."""
 
     # Deleting: one at a time, with a reason (no bulk action that asks for none).
 
@@ -232,8 +256,12 @@ class ReasonAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        obj._change_reason = f"Deleted: {request.POST['reason'].strip()}"
-        obj.delete()
+        services.save_with_reason(
+            obj,
+            reason=f"Deleted: {request.POST['reason'].strip()}",
+            user=request.user,
+            delete=True,
+        )
 
 
 class ScopedQuerysetMixin:
@@ -284,3 +312,30 @@ class DepartmentScopedMixin(ScopedQuerysetMixin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None:
+            self.refuse_out_of_scope(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def refuse_out_of_scope(self, request, object_id):
+        """A record that exists but lies outside the user's departments is refused
+        with whose it is and which departments they can edit, not "not found"."""
+        pk = pk_or_404(self.model, object_id)
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return
+        obj = self.model._default_manager.filter(pk=pk).first()
+        if obj is None:
+            return  # really not there: the admin says so
+        raise PermissionDenied(out_of_scope_message(request.user, obj))
+
+
+def out_of_scope_message(user, obj):
+    owners = Department.objects.filter(pk__in=departments_touched(obj))
+    mine = Department.objects.filter(pk__in=user_departments(user))
+    whose = ", ".join(d.name for d in owners) or "another department"
+    editable = ", ".join(d.name for d in mine) or "none yet"
+    return (
+        f"{obj._meta.verbose_name.capitalize()} “{obj}” belongs to {whose}. "
+        f"You can edit the records of: {editable}."
+    )

@@ -1,6 +1,7 @@
 """The only place that rounds, converts or formats money. Pounds are Decimal
 throughout; floats appear only where numbers are handed to plotly."""
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
@@ -43,6 +44,47 @@ def variance_pct(baseline, forecast, places=2):
         return None
     pct = (forecast - baseline) * HUNDRED / baseline
     return pct.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+_TYPED = re.compile(
+    r"^(?P<sign>[-−]?)\s*£?\s*(?P<sign2>[-−]?)(?P<number>\d[\d,]*(?:\.\d*)?|\.\d+)"
+    r"\s*(?P<unit>bn|billion|b|m|million|mn|k|thousand)?$",
+    re.IGNORECASE,
+)
+_UNITS = {
+    "": Decimal(1),
+    "k": THOUSAND,
+    "thousand": THOUSAND,
+    "m": MILLION,
+    "mn": MILLION,
+    "million": MILLION,
+    "b": BILLION,
+    "bn": BILLION,
+    "billion": BILLION,
+}
+
+
+def parse_money(text):
+    """Pounds as an admin types them: "£1,234.5m", "1234500000", "£1.2bn", "41,400",
+    "-£5m" (impacts may be negative). Exact Decimal pounds, rounded to the penny;
+    ValueError with the text for anything else. Commas must group thousands."""
+    cleaned = " ".join(str(text).split())
+    match = _TYPED.match(cleaned)
+    number = match and match["number"]
+    if not match or (match["sign"] and match["sign2"]):
+        raise ValueError(
+            f"“{text}” is not an amount of money: write it as £1,234.5m, £1.2bn or "
+            "1234500000 (pounds)."
+        )
+    whole = number.split(".")[0]
+    if "," in whole and not re.fullmatch(r"\d{1,3}(,\d{3})+", whole):
+        raise ValueError(
+            f"“{text}” has commas in the wrong places: they separate thousands, "
+            "as in £1,234,500."
+        )
+    amount = Decimal(number.replace(",", "")) * _UNITS[(match["unit"] or "").lower()]
+    negative = bool(match["sign"] or match["sign2"])
+    return round_money(-amount if negative else amount)
 
 
 INPUT_ROUNDING_POINTS = Decimal("0.1")

@@ -448,19 +448,157 @@ def derive_statuses(*, departments=None, counter, reason):
         counter.add(_label(Programme), "changed")
 
 
-@transaction.atomic
-def correct_figure(*, figure, amount_gbp, reason, user=None):
-    """Fix a mistyped figure in place. The history keeps the old value, who and why."""
-    if not reason or not reason.strip():
-        raise ValueError("A correction needs a reason.")
-    figure.amount_gbp = amount_gbp
-    figure.withheld_text = ""
-    figure.full_clean()
-    figure._change_reason = f"Correction: {reason.strip()}"
+class EntryRefused(ValueError):
+    """A figure entry the register cannot take, with the reason in words."""
+
+
+def save_with_reason(row, *, reason, user=None, expected_version=None, delete=False):
+    """The one way a tracked row is written by hand: with the reason and user its
+    history keeps, and (given the version the editor started from) only if nobody
+    saved it since (models.StaleEdit)."""
+    row._change_reason = reason
     if user is not None:
-        figure._history_user = user
-    figure.save()
-    return figure
+        row._history_user = user
+    if delete:
+        row.delete()
+    elif expected_version is not None and row.pk is not None:
+        row.save_checked(expected_version)
+    else:
+        row.save()
+    return row
+
+
+def _reason(reason, action):
+    if not reason or not reason.strip():
+        raise EntryRefused(f"{action} needs a reason; the history keeps it.")
+    return reason.strip()
+
+
+# What a correction may change: the figure's value and how it is described, never
+# which figure it is (programme, measure, kind, period, year, data date).
+CORRECTABLE = (
+    "amount_gbp",
+    "withheld_text",
+    "published_variance_pct",
+    "price_basis",
+    "price_base_year",
+    "note",
+    "source",
+)
+
+
+@transaction.atomic
+def correct_figure(
+    *, figure, reason, user=None, expected_version=None, amount_gbp=None, **changes
+):
+    """Fix a mistyped figure in place (a typo: the same figure, a new value). The
+    history keeps the old value, who and why. Given `expected_version`, refuses
+    (StaleEdit) if someone saved the figure after the editor opened it."""
+    why = _reason(reason, "A correction")
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise EntryRefused(
+            f"A correction changes only the figure's value and description, not "
+            f"{', '.join(sorted(unknown))}: record a newer figure instead."
+        )
+    if amount_gbp is not None:
+        changes = {"withheld_text": "", **changes, "amount_gbp": amount_gbp}
+    for name, value in changes.items():
+        setattr(figure, name, value)
+    figure.full_clean()
+    return save_with_reason(
+        figure,
+        reason=f"Correction: {why}",
+        user=user,
+        expected_version=expected_version,
+    )
+
+
+# Which figure of a programme a row is, apart from its data date: its sort.
+FIGURE_SORT = (
+    "programme",
+    "measure",
+    "kind",
+    "period",
+    "financial_year",
+    "benefit",
+    "price_basis",
+    "price_base_year",
+)
+
+
+def _sort_of(figure):
+    return {name: getattr(figure, name) for name in FIGURE_SORT}
+
+
+def _siblings(figure):
+    """Figures of the same sort (the price basis aside: one current per year)."""
+    sort = _sort_of(figure)
+    del sort["price_basis"], sort["price_base_year"]
+    return FinancialFigure.objects.filter(**sort).exclude(pk=figure.pk)
+
+
+@transaction.atomic
+def add_figure(*, figure, reason, user=None):
+    """Save a new figure (an unsaved FinancialFigure) the way an import would: the
+    newest of its sort is current and the one it replaces stays, no longer
+    current; an older one (a back-filled release) is kept but not current. A
+    figure of the same sort and data date is refused: correct that one instead."""
+    why = _reason(reason, "A new figure")
+    siblings = _siblings(figure)
+    same_date = siblings.filter(data_date=figure.data_date).first()
+    if same_date is not None:
+        raise EntryRefused(
+            f"{figure.programme} already has “{same_date}” as at "
+            f"{figure.data_date:%d %B %Y} (id {same_date.pk}): correct that one "
+            "instead, or give the new figure its own data date."
+        )
+    newer = siblings.filter(data_date__gt=figure.data_date).exists()
+    figure.is_current = not newer
+    figure.is_synthetic = figure.source.is_synthetic
+    if figure.is_current:
+        for older in siblings.filter(is_current=True).select_for_update():
+            older.is_current = False
+            save_with_reason(
+                older,
+                reason=f"{why}: replaced by the figure as at "
+                f"{figure.data_date:%d %B %Y}",
+                user=user,
+            )
+    figure.full_clean()
+    return save_with_reason(figure, reason=why, user=user)
+
+
+def _successor(figure, *, amount_gbp, data_date, source, withheld_text=""):
+    if data_date <= figure.data_date:
+        raise EntryRefused(
+            f"The new figure must be dated after the one it follows "
+            f"({figure.data_date:%d %B %Y})."
+        )
+    return FinancialFigure(
+        **_sort_of(figure),
+        data_date=data_date,
+        amount_gbp=amount_gbp,
+        withheld_text=withheld_text,
+        source=source,
+    )
+
+
+@transaction.atomic
+def record_newer_figure(
+    *, figure, amount_gbp, data_date, source, reason, user=None, withheld_text=""
+):
+    """A newer figure of the same sort (a new release, a new forecast for the same
+    year): it becomes current; `figure` stays as it was, no longer current."""
+    why = _reason(reason, "A newer figure")
+    new = _successor(
+        figure,
+        amount_gbp=amount_gbp,
+        data_date=data_date,
+        source=source,
+        withheld_text=withheld_text,
+    )
+    return add_figure(figure=new, reason=f"Newer figure: {why}", user=user)
 
 
 @transaction.atomic
@@ -468,40 +606,29 @@ def rebaseline_figure(*, figure, amount_gbp, data_date, source, reason, user=Non
     """A newly approved baseline: a new current figure; the earlier one stays, dated,
     no longer current."""
     if figure.kind != FinancialFigure.Kind.BASELINE:
-        raise ValueError("Only a baseline can be re-baselined.")
-    if not reason or not reason.strip():
-        raise ValueError("A re-baseline needs a reason.")
-    if data_date <= figure.data_date:
-        raise ValueError(
-            f"The new baseline must be dated after the one it replaces "
-            f"({figure.data_date:%d %B %Y})."
+        raise EntryRefused(
+            "Only a baseline can be re-baselined: record a newer figure instead."
         )
-    figure.is_current = False
-    figure._change_reason = f"Re-baselined: {reason.strip()}"
-    if user is not None:
-        figure._history_user = user
-    figure.save()
-    new = FinancialFigure(
-        programme=figure.programme,
-        measure=figure.measure,
-        kind=figure.kind,
-        period=figure.period,
-        financial_year=figure.financial_year,
-        benefit=figure.benefit,
-        price_basis=figure.price_basis,
-        price_base_year=figure.price_base_year,
-        data_date=data_date,
-        amount_gbp=amount_gbp,
-        source=source,
-        is_current=True,
-        is_synthetic=source.is_synthetic,
-    )
-    new.full_clean()
-    new._change_reason = f"Re-baseline: {reason.strip()}"
-    if user is not None:
-        new._history_user = user
-    new.save()
-    return new
+    why = _reason(reason, "A re-baseline")
+    new = _successor(figure, amount_gbp=amount_gbp, data_date=data_date, source=source)
+    return add_figure(figure=new, reason=f"Re-baseline: {why}", user=user)
+
+
+def latest_source(programme):
+    """The source a new record of `programme` most likely comes from: that of its
+    newest figure, rating or reported dates, else the programme's own."""
+    newest = []
+    for rows in (
+        programme.figures,
+        programme.assessments,
+        programme.schedule_snapshots,
+    ):
+        row = rows.select_related("source").order_by("-data_date", "-pk").first()
+        if row is not None:
+            newest.append((row.data_date, row.source))
+    if newest:
+        return max(newest, key=lambda pair: pair[0])[1]
+    return programme.source
 
 
 NISTA = "National Infrastructure and Service Transformation Authority"
@@ -621,7 +748,7 @@ def merge_programmes(*, keep, absorb, reason, user=None):
         )
     # Benefits first: a figure may name only its own programme's benefit.
     for row in sorted(moved, key=lambda r: not isinstance(r, Benefit)):
-        _save_as(row, why, user)
+        save_with_reason(row, reason=why, user=user)
     for name in absorb.names.all():
         record_name(
             programme=keep,
@@ -645,10 +772,10 @@ def merge_programmes(*, keep, absorb, reason, user=None):
         programme=keep, name=absorb.name, kind=ProgrammeName.Kind.ALIAS, counter=counter
     )
     gmpp_id = keep.gmpp_id or absorb.gmpp_id
-    _save_as(absorb, why, user, delete=True)
+    save_with_reason(absorb, reason=why, user=user, delete=True)
     keep.gmpp_id = gmpp_id
     _refresh_dates(keep)
-    _save_as(keep, why, user)
+    save_with_reason(keep, reason=why, user=user)
     derive_statuses(departments=[keep.department], counter=counter, reason=why)
     return len(moved)
 
@@ -668,7 +795,7 @@ def _settle_current(figure, keep, why, user):
     older = figure if figure.data_date < other.data_date else other
     older.is_current = False
     if older is other:
-        _save_as(other, why, user)
+        save_with_reason(other, reason=why, user=user)
 
 
 def _refresh_dates(programme):
@@ -679,17 +806,6 @@ def _refresh_dates(programme):
         programme.baseline_end_date = first.end_date
         programme.latest_start_date = last.start_date
         programme.latest_end_date = last.end_date
-
-
-def _save_as(row, reason, user, *, delete=False):
-    """Save (or delete) a tracked row with the reason and user its history keeps."""
-    row._change_reason = reason
-    if user is not None:
-        row._history_user = user
-    if delete:
-        row.delete()
-    else:
-        row.save()
 
 
 @transaction.atomic

@@ -4,6 +4,8 @@ import os
 import shutil
 from contextlib import contextmanager
 
+import pytest
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -25,6 +27,18 @@ document.addEventListener('securitypolicyviolation', e =>
 
 def chromium_available():
     return os.path.exists(CHROMIUM)
+
+
+# Every browser test module's marks. live_server flushes the database after each
+# test; serialized_rollback brings back the role groups that a migration made.
+BROWSER_TEST_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        not chromium_available(),
+        reason="Debian's chromium is not installed (make browser-deps)",
+    ),
+]
 
 
 @contextmanager

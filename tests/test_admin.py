@@ -130,7 +130,7 @@ def test_edited_budget_shows_in_history_with_the_editors_name(
     latest = figure.history.first()
     assert latest.amount_gbp == Decimal("41500000.00")
     assert latest.history_user == superuser
-    assert latest.history_change_reason == "Typo in the 2017 release"
+    assert latest.history_change_reason == "Correction: Typo in the 2017 release"
     history = admin_client.get(
         reverse("admin:programmes_programme_history", args=[figure.programme_id])
     ).content.decode()

@@ -40,9 +40,11 @@ def _expected(role, model, kind, side):
     mine = role == "programme-admin" and side == "A"
     if kind == "changelist" or mine:
         return 200
-    if kind == "change":
-        return 200 if name in SHARED else 302  # not in their changelist: not found
-    return 403  # history and old versions follow the department scope
+    if kind == "change" and name in SHARED:
+        return 200
+    # Another department's record: refused, saying whose it is (not "not found");
+    # history and old versions follow the same scope.
+    return 403
 
 
 def _snapshot():

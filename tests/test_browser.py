@@ -8,19 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from accounts.services import create_user_with_role
 from programmes.demo import load_demo_data
 
-from .browser import browser_page, chromium_available, sign_in
+from .browser import BROWSER_TEST_MARKS, browser_page, sign_in
 from .factories import UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    # live_server flushes the database after each test; bring back the role groups
-    # that a migration made.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not chromium_available(),
-        reason="Debian's chromium is not installed (make browser-deps)",
-    ),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 PASSWORD = "browser-test-password-1"
 PAGES = {

@@ -243,15 +243,17 @@ def test_admin_explains_figure_rules(admin_client, overrides, message):
 
 
 @pytest.mark.django_db
-def test_admin_explains_second_current_figure(admin_client):
+def test_admin_explains_a_second_figure_at_the_same_date(admin_client):
     first = FigureFactory()
 
     response = admin_client.post(
         "/admin/programmes/financialfigure/add/",
-        _figure_post(first.programme, first.source, data_date="2022-03-31"),
+        _figure_post(first.programme, first.source, data_date=first.data_date),
     )
 
-    assert "re-baseline it instead" in response.content.decode()
+    assert "already has this figure for that year and data date" in (
+        response.content.decode()
+    )
     assert FinancialFigure.objects.count() == 1
 
 

@@ -331,8 +331,10 @@ def test_programme_admin_cannot_add_a_statement_to_another_departments_milestone
         _inline_post(milestone, milestone.source),
     )
 
-    assert page.status_code == 302
-    assert response.status_code == 302
+    # Refused, and told whose it is (not "doesn't exist").
+    assert page.status_code == 403
+    assert "belongs to Department for Work and Pensions" in page.content.decode()
+    assert response.status_code == 403
     assert milestone.statements.count() == before
     assert (
         Programme.objects.get(slug="universal-credit").department.abbreviation == "DWP"

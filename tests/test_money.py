@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -81,3 +82,25 @@ def test_rounded_inputs_are_not_a_disagreement_but_a_real_gap_is():
     # CDS 2015-16: 21.94 and 18.98 (£m) give -13.49%; published -13.51%.
     assert not money.differs_beyond_rounding(Decimal("-13.51"), Decimal("-13.49"))
     assert money.differs_beyond_rounding(Decimal("-13.80"), Decimal("-13.49"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "pounds"),
+    [
+        ("£1,234.5m", "1234500000.00"),
+        ("1234500000", "1234500000.00"),
+        ("£1.2bn", "1200000000.00"),
+        ("41,400", "41400.00"),
+        ("£ 12.5 million", "12500000.00"),
+        ("-£5m", "-5000000.00"),
+        ("0.004", "0.00"),
+    ],
+)
+def test_parse_money_reads_amounts_as_admins_type_them(typed, pounds):
+    assert money.parse_money(typed) == Decimal(pounds)
+
+
+@pytest.mark.parametrize("typed", ["twelve", "£", "1,2345", "£5m£", "--5", "1e6"])
+def test_parse_money_refuses_what_is_not_money_saying_so(typed):
+    with pytest.raises(ValueError, match=re.escape(typed)):
+        money.parse_money(typed)

@@ -46,7 +46,7 @@ MATRIX = {
     "/admin/": (302, 302, 302, 200, 200),
     "/admin/programmes/programme/": (302, 302, 302, 200, 200),
     "/admin/programmes/programme/{moj}/change/": (302, 302, 302, 200, 200),
-    "/admin/programmes/programme/{dwp}/change/": (302, 302, 302, 302, 200),
+    "/admin/programmes/programme/{dwp}/change/": (302, 302, 302, 403, 200),
     "/admin/programmes/programme/{moj}/history/": (302, 302, 302, 200, 200),
     "/admin/programmes/financialfigure/{moj_figure}/rebaseline/": (
         302,
@@ -59,7 +59,7 @@ MATRIX = {
         302,
         302,
         302,
-        404,
+        403,
         200,
     ),
     "/admin/programmes/department/": (302, 302, 302, 200, 200),
@@ -159,7 +159,7 @@ def test_programme_admin_cannot_edit_another_departments_figure(client, demo_dat
     )
 
     dwp_figure.refresh_from_db()
-    assert response.status_code == 302
+    assert response.status_code == 403
     assert dwp_figure.amount_gbp == before
 
 

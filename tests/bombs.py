@@ -1,10 +1,15 @@
 """Hostile files, small on disk, built here for the limit tests and for
-scripts/measure_import_memory.py: each is what a careless or malicious upload
-could really hold."""
+scripts/measure_import_memory.py (each is what a careless or malicious upload
+could really hold), and the way both measure an import's memory from outside."""
 
 import io
+import os
 import re
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 
@@ -125,3 +130,36 @@ def full_grid_xlsx(rows, columns):
         yield SHEET_TAIL
 
     return _replace_sheet(_workbook_bytes([HEADERS]), chunks())
+
+
+REPO = Path(__file__).resolve().parent.parent
+# Runs a command and prints its peak resident memory (kB on Linux), measured from
+# outside it, as the kernel counts it for a waited-for child.
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+    "sys.stderr.write(done.stdout + done.stderr); "
+    "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
+
+
+def run_measured(*arguments, database):
+    """`manage.py ARGUMENTS` in a fresh process: (exit code, peak RSS in MB, output,
+    seconds). `database` is a DATABASE_URL; refusals never touch it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "transform_tracker.settings.test",
+        "DATABASE_URL": database,
+    }
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, sys.executable, "manage.py", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        check=True,
+    )
+    seconds = time.monotonic() - started
+    code, peak_kb = done.stdout.split()
+    return int(code), int(peak_kb) / 1024, done.stderr, seconds

@@ -101,7 +101,7 @@ def many_rows_csv(count, *, bad=True):
     return ("\n".join(lines) + "\n").encode()
 
 
-def full_grid_xlsx(rows, columns):
+def full_grid_xlsx(rows, columns, *, money="1"):
     """Every cell of rows x columns filled, written as XML directly (openpyxl would
     take minutes): the largest table the limits let through is this shape."""
     from openpyxl.utils import get_column_letter
@@ -124,8 +124,9 @@ def full_grid_xlsx(rows, columns):
                 text(f"A{r}", f"SYN_{r}"),
                 text(f"B{r}", f"Project {r}"),
                 text(f"C{r}", "SYN"),
+                text(f"D{r}", money),
             ]
-            cells.extend(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters[3:])
+            cells.extend(f'<c r="{x}{r}"><v>{r}</v></c>' for x in letters[4:])
             yield f'<row r="{r}">{"".join(cells)}</row>'.encode()
         yield SHEET_TAIL
 

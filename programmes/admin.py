@@ -772,7 +772,8 @@ class ImportedFileAdmin(admin.ModelAdmin):
         if request.method == "POST":
             refused = declared_size_problem(request)
             if refused:
-                return self._upload_page(request, UploadForm(), None, refused)
+                form = UploadForm(superuser=request.user.is_superuser)
+                return self._upload_page(request, form, None, refused)
             limits = LimitedUploadHandler(request)
             request.upload_handlers.insert(0, limits)
         return csrf_protect(lambda r: self._upload(r, limits))(request)

@@ -298,3 +298,17 @@ def test_damaged_bytes_get_a_message_never_a_server_error(
     assert response.status_code == 200
     assert "nothing was written" in response.content.decode()
     assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_upload_still_checks_the_csrf_token(superuser, department):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(superuser)
+    data = make_csv(HEADERS_2021, [_one_row()])
+
+    response = _upload(client, ("SYN_March_2021.csv", data))
+
+    assert response.status_code == 403
+    assert not Programme.objects.exists()

@@ -591,7 +591,10 @@ def import_files(
     try:
         with transaction.atomic():
             for parsed in sorted(parsed_files, key=lambda f: f.data_date):
-                _write_file(parsed, resolved, counter, user)
+                try:
+                    _write_file(parsed, resolved, counter, user)
+                except NOT_STORABLE as error:
+                    raise _NotStored(_stored_problem(parsed, None, error)) from error
             if dry_run:
                 transaction.set_rollback(True)
             else:
@@ -662,7 +665,11 @@ def _check_owners(files, resolved, problems, *, allowed, allow_move):
             )
 
 
-def _stored_problem(parsed, row, error):
+# ValueError: what psycopg raises for a value it cannot send (a NUL).
+NOT_STORABLE = (ValidationError, DatabaseError, ValueError)
+
+
+def _stored_problem(parsed, row_number, error):
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
         detail = "; ".join(
             f"{name}: {' '.join(messages)}"
@@ -672,9 +679,7 @@ def _stored_problem(parsed, row, error):
         detail = " ".join(error.messages)
     else:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return Problem(
-        parsed.name, row.number, "", "", f"cannot be stored ({detail}); nothing was"
-    )
+    return Problem(parsed.name, row_number, "", "", f"cannot be stored ({detail})")
 
 
 def _write_file(parsed, resolved, counter, user):
@@ -713,8 +718,8 @@ def _write_file(parsed, resolved, counter, user):
     for row in parsed.rows:
         try:
             _write_row(parsed, row, resolved, source, imported, counter, reason)
-        except (ValidationError, DatabaseError) as error:
-            raise _NotStored(_stored_problem(parsed, row, error)) from error
+        except NOT_STORABLE as error:
+            raise _NotStored(_stored_problem(parsed, row.number, error)) from error
 
 
 def _write_row(parsed, row, resolved, source, imported, counter, reason):

@@ -312,3 +312,32 @@ def test_the_upload_still_checks_the_csrf_token(superuser, department):
 
     assert response.status_code == 403
     assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_value_the_database_refuses_is_a_problem_and_nothing_is_written(db):
+    # Only a superuser's import creates departments; a name past the field's 200
+    # characters is caught by the net under the checks, not by a check.
+    row = _one_row(**{HEADERS_2021[2]: "Z" * 250})
+
+    result = import_files([("SYN_March_2021.csv", make_csv(HEADERS_2021, [row]))])
+
+    assert not result.ok
+    assert str(result.problems[0]).startswith(
+        "SYN_March_2021.csv: cannot be stored (name:"
+    )
+    assert not Programme.objects.exists()
+    assert not ImportedFile.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_row_the_database_refuses_is_named_by_row(department):
+    row = _one_row(**{HEADERS_2021[5]: "Not yet rated: " + "words " * 100})
+
+    result = import_files([("SYN_March_2021.csv", make_csv(HEADERS_2021, [row]))])
+
+    assert not result.ok
+    assert str(result.problems[0]).startswith(
+        "SYN_March_2021.csv, row 2: cannot be stored (raw_text:"
+    )
+    assert not Programme.objects.exists()

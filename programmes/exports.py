@@ -6,6 +6,7 @@ temporary file), and each file's totals are summed from the very rows it holds."
 import csv
 import datetime
 import io
+import operator
 import tempfile
 from contextlib import contextmanager
 from decimal import Decimal
@@ -25,6 +26,8 @@ LINE_END = "\n"
 def safe_cell(value):
     """A value ready for a CSV or spreadsheet cell: text starting like a formula is
     prefixed with an apostrophe; numbers pass through unchanged."""
+    if type(value) is str:  # most cells: the quickest test first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
     if isinstance(value, datetime.datetime):
@@ -51,14 +54,10 @@ class Report:
         )
         self.totals = totals  # a callable: () -> accumulator with add(line) and cells()
         self.notes = notes
-
-    def values(self, line):
-        return [getattr(line, attribute) for _, attribute, _ in self.columns]
-
-
-class _Echo:
-    def write(self, value):
-        return value
+        attributes = [attribute for _, attribute, _ in columns]
+        getter = operator.attrgetter(*attributes)
+        # attrgetter of one name returns the value itself, not a 1-tuple.
+        self.values = getter if len(attributes) > 1 else lambda line: (getter(line),)
 
 
 @contextmanager
@@ -100,19 +99,33 @@ def _csv_cells(values):
 
 
 def csv_response(report, *, filename, on_done):
-    writer = csv.writer(_Echo(), lineterminator=LINE_END)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=LINE_END)
+
+    def taken():
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
 
     def stream():
+        # Rows are sent CHUNK at a time: one chunk per row costs more in the
+        # response machinery than writing the row does.
         with _snapshot():
-            for line in _csv_preamble(report):
-                yield writer.writerow(line)
-            for kind, item in _rows_with_totals(report, on_done):
+            writer.writerows(_csv_preamble(report))
+            yield taken()
+            for number, (kind, item) in enumerate(
+                _rows_with_totals(report, on_done), start=1
+            ):
                 values = (
                     report.values(item)
                     if kind == "line"
                     else item.cells(report.columns)
                 )
-                yield writer.writerow(_csv_cells(values))
+                writer.writerow(_csv_cells(values))
+                if number % CHUNK == 0:
+                    yield taken()
+            yield taken()
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

@@ -27,50 +27,30 @@ def chromium_available():
     return os.path.exists(CHROMIUM)
 
 
-_shared = {}
-
-
-def _browser():
-    """One Chromium for the whole run: starting Playwright and Chromium costs more
-    than most of the tests. Each page still gets a fresh context (no cookies or
-    storage from an earlier test), as a new browser would."""
-    if "browser" not in _shared:
-        from playwright.sync_api import sync_playwright
-
-        _shared["playwright"] = sync_playwright().start()
-        _shared["browser"] = _shared["playwright"].chromium.launch(
-            executable_path=CHROMIUM, args=ARGS
-        )
-    return _shared["browser"]
-
-
-def close_browser():
-    """Called once when the test session ends (conftest)."""
-    if "browser" in _shared:
-        _shared.pop("browser").close()
-        _shared.pop("playwright").stop()
-
-
 @contextmanager
 def browser_page(*, javascript=True):
-    context = _browser().new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
-    )
-    try:
-        page = context.new_page()
-        page.add_init_script(RECORD_CSP)
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda message: (
-                errors.append(message.text) if message.type == "error" else None
-            ),
-        )
-        page.errors = errors
-        yield page
-    finally:
-        context.close()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+            )
+            page = context.new_page()
+            page.add_init_script(RECORD_CSP)
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda message: (
+                    errors.append(message.text) if message.type == "error" else None
+                ),
+            )
+            page.errors = errors
+            yield page
+        finally:
+            browser.close()
 
 
 def sign_in(page, base_url, username, password):

@@ -13,12 +13,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
-def pytest_sessionfinish(session, exitstatus):
-    from .browser import close_browser
-
-    close_browser()
-
-
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin-tester", is_staff=True, is_superuser=True)

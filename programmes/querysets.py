@@ -50,7 +50,11 @@ def whole_life_subquery(figures, measure, programme_ref="pk"):
     return Subquery(
         figures.filter(
             programme=OuterRef(programme_ref), measure=measure, **WHOLE_LIFE_BASELINE
-        ).values("amount_gbp")[:1],
+        )
+        # No ordering: there is one current whole-life baseline, and the model's
+        # default ordering would join and sort the programmes for every row.
+        .order_by()
+        .values("amount_gbp")[:1],
         output_field=MONEY_FIELD,
     )
 

@@ -700,16 +700,28 @@ class UploadForm(forms.Form):
         initial=True,
         label="Check only (dry run): show what would change, write nothing",
     )
+    allow_move = forms.BooleanField(
+        required=False,
+        label="Allow moves: rows may move a programme to another department",
+        help_text="Superusers only. Without it a row naming another department "
+        "for a programme's GMPP ID is a problem.",
+    )
 
-    MAX_BYTES = 20 * 1024 * 1024
+    def __init__(self, *args, superuser=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not superuser:
+            del self.fields["allow_move"]
 
     def clean_files(self):
+        from .gmpp_files import size_problems
+
         files = self.cleaned_data["files"]
         for upload in files:
-            if upload.size > self.MAX_BYTES:
-                raise forms.ValidationError(f"{upload.name} is larger than 20 MB.")
             if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
                 raise forms.ValidationError(f"{upload.name} is not a CSV or XLSX file.")
+        problems = size_problems([(upload.name, upload.size) for upload in files])
+        if problems:
+            raise forms.ValidationError([f"{p[0].upper()}{p[1:]}." for p in problems])
         return files
 
     def clean_column_map(self):
@@ -775,27 +787,54 @@ class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
         return False  # undo an import instead; the file stays as evidence
 
     def get_urls(self):
+        from django.views.decorators.csrf import csrf_exempt
+
         return [
             path(
                 "upload/",
-                self.admin_site.admin_view(self.upload_view),
+                # Exempt only so that the upload limits go in before the body is
+                # read; upload_view checks the CSRF token itself.
+                self.admin_site.admin_view(csrf_exempt(self.upload_view)),
                 name="programmes_importedfile_upload",
             ),
             *super().get_urls(),
         ]
 
     def upload_view(self, request):
-        from .importing import import_files
+        from django.views.decorators.csrf import csrf_protect
+
+        from .upload_limits import LimitedUploadHandler, declared_size_problem
 
         if not request.user.has_perm("programmes.add_importedfile"):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        limits = None
+        if request.method == "POST":
+            refused = declared_size_problem(request)
+            if refused:
+                form = UploadForm(superuser=request.user.is_superuser)
+                return self._upload_page(request, form, None, refused)
+            limits = LimitedUploadHandler(request)
+            request.upload_handlers.insert(0, limits)
+        return csrf_protect(lambda r: self._upload(r, limits))(request)
+
+    def _upload(self, request, limits):
+        from .importing import import_files
+
+        superuser = request.user.is_superuser
+        if limits is not None:
+            request.FILES  # noqa: B018 - reading the body runs the limits
+            if limits.refused:
+                return self._upload_page(
+                    request, UploadForm(superuser=superuser), None, limits.refused
+                )
+        form = UploadForm(
+            request.POST or None, request.FILES or None, superuser=superuser
+        )
         result = None
         if request.method == "POST" and form.is_valid():
             files = [
                 (upload.name, upload.read()) for upload in form.cleaned_data["files"]
             ]
-            superuser = request.user.is_superuser
             result = import_files(
                 files,
                 dry_run=form.cleaned_data["dry_run"],
@@ -806,6 +845,7 @@ class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
                 if superuser
                 else set(request.user.departments.all()),
                 create_departments=superuser,
+                allow_move=superuser and form.cleaned_data.get("allow_move", False),
             )
             if result.ok and result.written:
                 self.message_user(
@@ -813,15 +853,32 @@ class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
                     f"Imported: {result.counter.changes} rows created or changed.",
                     messages.SUCCESS,
                 )
+        return self._upload_page(request, form, result, "")
+
+    def _upload_page(self, request, form, result, refused):
+        from . import gmpp_files as limits
+
         context = {
+            "limits": {
+                "files": limits.MAX_FILES,
+                "total_mb": limits.MAX_TOTAL_BYTES // limits.MB,
+                "file_mb": limits.MAX_FILE_BYTES // limits.MB,
+                "unpacked_mb": limits.MAX_UNCOMPRESSED_BYTES // limits.MB,
+                "rows": f"{limits.MAX_ROWS:,}",
+                "columns": limits.MAX_COLUMNS,
+            },
             **self.admin_site.each_context(request),
             "title": "Upload GMPP files",
             "form": form,
             "result": result,
+            "refused": refused,
             "opts": self.model._meta,
         }
         return TemplateResponse(
-            request, "admin/programmes/importedfile/upload.html", context
+            request,
+            "admin/programmes/importedfile/upload.html",
+            context,
+            status=413 if refused else 200,
         )
 
     @admin.action(description="Undo the selected imports (every change they made)")

@@ -189,6 +189,30 @@ def copy_comparison(client, repeats):
     return result
 
 
+def xlsx_against_csv(client, repeats):
+    """The budget report's XLSX beside its CSV: median time and peak Python memory
+    of each, over the whole file."""
+    result = {}
+    for fmt in ("csv", "xlsx"):
+        url = f"/reports/budget/?_export={fmt}"
+        _consume(client.get(url))  # warm
+        result[fmt] = (
+            _median_ms(lambda url=url: _consume(client.get(url)), repeats),
+            export_peak_memory(client, fmt),
+        )
+    return result
+
+
+def _xlsx_line(rows, result):
+    (csv_ms, csv_peak), (xlsx_ms, xlsx_peak) = result["csv"], result["xlsx"]
+    mib = 1024 * 1024
+    return (
+        f"XLSX export: {rows:,} rows in {xlsx_ms:,.0f} ms, {xlsx_ms / csv_ms:.1f}x the "
+        f"CSV's {csv_ms:,.0f} ms; peak memory XLSX {xlsx_peak / mib:.1f} MiB, "
+        f"CSV {csv_peak / mib:.1f} MiB\n"
+    )
+
+
 def export_peak_memory(client, fmt):
     tracemalloc.start()
     tracemalloc.reset_peak()
@@ -228,7 +252,7 @@ def _memory_line(client, programmes):
     )
 
 
-def run(*, sizes, repeats, memory_rows, write):
+def run(*, sizes, repeats, memory_rows, write, pages=True):
     """Runs in whatever database the connection points at (the caller makes a fresh
     test database)."""
     user = create_user_with_role(
@@ -249,25 +273,27 @@ def run(*, sizes, repeats, memory_rows, write):
         write(
             f"\nN = {size:,} programmes ({FinancialFigure.objects.count():,} figures)\n"
         )
-        write(
-            f"{'page':26} {'server ms':>10} {'queries':>8} {'plain SQL ms':>13} {'ratio':>7}\n"
-        )
-        for name, page_ms, queries, sql_ms, ratio in measure_pages(
-            client, department, repeats, write
-        ):
-            results.setdefault(name, []).append((size, page_ms, sql_ms))
+        if pages:
             write(
-                f"{name:26} {page_ms:10.1f} {queries:8d} {sql_ms:13.1f} {ratio:7.1f}\n"
+                f"{'page':26} {'server ms':>10} {'queries':>8} {'plain SQL ms':>13} {'ratio':>7}\n"
             )
+            for name, page_ms, queries, sql_ms, ratio in measure_pages(
+                client, department, repeats, write
+            ):
+                results.setdefault(name, []).append((size, page_ms, sql_ms))
+                write(
+                    f"{name:26} {page_ms:10.1f} {queries:8d} {sql_ms:13.1f} {ratio:7.1f}\n"
+                )
         copy = copy_comparison(client, 3)
         line = f"CSV export: {copy['rows']:,} rows at {copy['export_rows_per_s']:,.0f} rows/s"
         if "copy_rows_per_s" in copy:
             share = copy["export_rows_per_s"] / copy["copy_rows_per_s"]
             line += f"; COPY TO STDOUT {copy['copy_rows_per_s']:,.0f} rows/s (the export runs at {share:.0%} of COPY's rate)"
         write(line + "\n")
+        write(_xlsx_line(copy["rows"], xlsx_against_csv(client, 3)))
         if size * 10 in memory_rows:
             memory.append(_memory_line(client, size))
-    if len(sizes) > 1:
+    if len(sizes) > 1 and pages:
         write(
             f"\nWhat grows with N ({sizes[0]:,} to {sizes[-1]:,} programmes): the fixed cost "
             "(session, user, template) cancels out\n"
@@ -288,6 +314,8 @@ def run(*, sizes, repeats, memory_rows, write):
     )
     for line in memory:
         write(line)
+    if not pages:
+        return
     write("\nPage weight (gzip): HTML alone, and HTML + CSS + JS\n")
     department = Department.objects.filter(is_synthetic=True).order_by("pk").first()
     for url, html, total in page_weight(client, department):

@@ -82,9 +82,11 @@ def release_whole_life(figures, keys):
         return {}
     programmes = {p for p, _ in keys}
     dates = {d for _, d in keys}
-    found = figures.filter(
-        programme__in=programmes, data_date__in=dates, **WHOLE_LIFE
-    ).values_list("programme", "data_date", "measure", "amount_gbp")
+    found = (
+        figures.filter(programme__in=programmes, data_date__in=dates, **WHOLE_LIFE)
+        .order_by()
+        .values_list("programme", "data_date", "measure", "amount_gbp")
+    )
     return {(p, d, m): a for p, d, m, a in found}
 
 

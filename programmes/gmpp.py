@@ -267,54 +267,6 @@ def header_meaning(header):
     return None
 
 
-def decode(data):
-    """Bytes of a CSV in UTF-8 (with or without a BOM) or Windows-1252."""
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict"), "Windows-1252"
-
-
-def read_table(name, data):
-    """(rows as lists of cells) from CSV or XLSX bytes. Raises CellError if the
-    file cannot be read at all."""
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        import io
-
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - any damage is reported, not raised
-            raise CellError(f"it is not a readable XLSX workbook ({error})") from None
-        best = []
-        for sheet in workbook.worksheets:
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            if _header_index(rows) is not None:
-                return rows
-            best = best or rows
-        return best
-    import csv
-    import io
-
-    try:
-        text, _ = decode(data)
-    except UnicodeDecodeError:
-        raise CellError("it is neither UTF-8 nor Windows-1252 text") from None
-    try:
-        return list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise CellError(f"it is not readable CSV ({error})") from None
-
-
-def _header_index(rows, limit=20):
-    for index, row in enumerate(rows[:limit]):
-        meanings = {header_meaning(c) for c in row if c not in (None, "")}
-        if "name" in meanings and ("department" in meanings or "gmpp_id" in meanings):
-            return index
-    return None
-
-
 _MONTHS = {
     m: i
     for i, m in enumerate(

@@ -6,11 +6,14 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from . import gmpp
+from . import gmpp, gmpp_files
+from .gmpp_files import MAX_PROBLEMS, MAX_ROWS
 from .models import (
     Department,
     ImportedFile,
@@ -41,6 +44,36 @@ NARRATIVE_TOPICS = {
     "benefits_narrative": Narrative.Topic.BENEFITS,
 }
 MONEY_FIELDS = ("fy_baseline", "fy_forecast", "whole_life_cost", "benefits")
+# No GMPP release is older; the first were published in 2012.
+EARLIEST_DATA_DATE = datetime.date(2000, 1, 1)
+# Start and end dates outside these are typing slips ("31/12/9999", "01/01/0001").
+PLAUSIBLE_YEARS = range(1900, 2201)
+TEXT_LIMITS = {"name": 300, "gmpp_id": 40}  # the model's max_length
+
+
+class Listing(list):
+    """Messages: the first `limit` kept, the rest only counted (`more`), so a file
+    of a million bad rows takes no more memory than one of two hundred."""
+
+    def __init__(self, limit=MAX_PROBLEMS):
+        super().__init__()
+        self.limit = limit
+        self.more = 0
+
+    def append(self, item):
+        if len(self) < self.limit:
+            super().append(item)
+        else:
+            self.more += 1
+
+    def extend(self, items):
+        for item in items:
+            self.append(item)
+        self.more += getattr(items, "more", 0)
+
+    @property
+    def total(self):
+        return len(self) + self.more
 
 
 @dataclass
@@ -77,8 +110,9 @@ class ParsedFile:
     encoding: str = ""
     data_date: datetime.date | None = None
     rows: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
+    rows_read: int = 0
+    problems: list = field(default_factory=Listing)
+    warnings: list = field(default_factory=Listing)
     columns: dict = field(default_factory=dict)
 
     def money_totals(self):
@@ -110,30 +144,51 @@ def parse_overrides(pairs):
     return overrides
 
 
-def parse_file(name, data, *, data_date=None, overrides=None):
+def parse_file(name, data, *, data_date=None, overrides=None, max_rows=MAX_ROWS):
     """Read and check one file; never writes. Problems name the file, row, column
-    and value; warnings say what was kept but is worth a look."""
+    and value; warnings say what was kept but is worth a look. The file is read as
+    a stream within the limits of gmpp_files; only the rows' mapped cells are kept."""
     parsed = ParsedFile(name=name, data=data, sha256=hashlib.sha256(data).hexdigest())
     try:
-        rows = gmpp.read_table(name, data)
-        if not name.lower().endswith((".xlsx", ".xlsm")):
-            parsed.encoding = gmpp.decode(data)[1]
-    except gmpp.CellError as error:
-        parsed.problems.append(Problem(name, None, "", "", f"cannot be read: {error}"))
-        return parsed
-    header_index = gmpp._header_index(rows)
-    if header_index is None:
-        parsed.problems.append(
-            Problem(
-                name,
-                None,
-                "",
-                "",
-                "has no header row naming the project name and the department or GMPP ID",
+        rows = gmpp_files.table_rows(name, data, max_rows=max_rows)
+        if not gmpp_files.is_xlsx(name, data):
+            parsed.encoding = gmpp_files.csv_encoding(data)[1]
+        head = list(islice(rows, gmpp_files.HEADER_SEARCH_ROWS))
+        position = gmpp_files.header_position(head)
+        if position is None:
+            parsed.problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "",
+                    "has no header row naming the project name and the department or "
+                    "GMPP ID",
+                )
             )
+            return parsed
+        header_number, header_cells = head[position]
+        parsed.rows_read = position + 1
+        _read_rows(
+            parsed,
+            header_number,
+            header_cells,
+            chain(head[position + 1 :], rows),
+            data_date,
+            overrides,
         )
-        return parsed
-    headers = [gmpp.cell_text(h) for h in rows[header_index]]
+    except gmpp.CellError as error:
+        # Refused whole: first in the list, so the reason is never cut off.
+        parsed.rows = []
+        parsed.problems.insert(
+            0, Problem(name, None, "", "", f"cannot be read: {error}")
+        )
+    return parsed
+
+
+def _read_rows(parsed, header_number, header_cells, rows, data_date, overrides):
+    name = parsed.name
+    headers = [gmpp.cell_text(h) for h in header_cells]
     overrides = overrides or {}
     by_index = {}
     for index, header in enumerate(headers):
@@ -160,23 +215,25 @@ def parse_file(name, data, *, data_date=None, overrides=None):
             parsed.problems.append(
                 Problem(
                     name,
-                    header_index + 1,
+                    header_number,
                     gmpp.FIELDS[required],
                     "",
                     "this column is missing",
                 )
             )
     parsed.data_date = _data_date(parsed, headers, data_date)
+    _check_data_date(parsed)
     if parsed.problems:
-        return parsed
+        return
     seen_ids = {}
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
+    for number, row in rows:
+        parsed.rows_read += 1
         cells = {
             meaning: row[i] if i < len(row) else None for i, meaning in by_index.items()
         }
         if all(gmpp.cell_text(v).strip() == "" for v in cells.values()):
             continue
-        parsed_row = _parse_row(parsed, offset, cells)
+        parsed_row = _parse_row(parsed, number, cells)
         if parsed_row is None:
             continue
         gmpp_id = parsed_row.values["gmpp_id"]
@@ -185,17 +242,20 @@ def parse_file(name, data, *, data_date=None, overrides=None):
                 parsed.problems.append(
                     Problem(
                         name,
-                        offset,
+                        number,
                         parsed.columns["gmpp_id"],
                         gmpp_id,
                         f"appears again (first in row {seen_ids[gmpp_id]})",
                     )
                 )
-            seen_ids[gmpp_id] = offset
-        parsed.rows.append(parsed_row)
-    if not parsed.rows and not parsed.problems:
+            seen_ids[gmpp_id] = number
+        if not parsed.problems:
+            # Once a file has a problem nothing of it is written: keep no rows.
+            parsed.rows.append(parsed_row)
+    if parsed.problems:
+        parsed.rows = []
+    elif not parsed.rows:
         parsed.problems.append(Problem(name, None, "", "", "has no project rows"))
-    return parsed
 
 
 def _data_date(parsed, headers, given):
@@ -228,6 +288,23 @@ def _data_date(parsed, headers, given):
             )
         )
     return found
+
+
+def _check_data_date(parsed):
+    when = parsed.data_date
+    if when is None:
+        return
+    today = timezone.localdate()
+    if when > today:
+        reason = f"its data date, {when:%d %B %Y}, is in the future"
+    elif when < EARLIEST_DATA_DATE:
+        reason = (
+            f"its data date, {when.isoformat()}, is before "
+            f"{EARLIEST_DATA_DATE:%Y}; no GMPP release is that old"
+        )
+    else:
+        return
+    parsed.problems.append(Problem(parsed.name, None, "", "", reason))
 
 
 def _parse_row(parsed, number, cells):
@@ -264,6 +341,17 @@ def _parse_row(parsed, number, cells):
         return None
     values["name"] = text.get("name", "")
     values["gmpp_id"] = text.get("gmpp_id", "")
+    for name, limit in TEXT_LIMITS.items():
+        if len(values[name]) > limit:
+            problems.append(
+                Problem(
+                    parsed.name,
+                    number,
+                    column(name),
+                    values[name][:60] + "…",
+                    f"is {len(values[name]):,} characters long; at most {limit} are kept",
+                )
+            )
     department = text.get("department", "")
     if not values["name"]:
         problems.append(
@@ -294,6 +382,18 @@ def _parse_row(parsed, number, cells):
             name,
             lambda raw: gmpp.excel_date(raw) or gmpp.parse_date(gmpp.cell_text(raw)),
         )
+    for name in ("start_date", "end_date"):
+        if values[name] and values[name].year not in PLAUSIBLE_YEARS:
+            problems.append(
+                Problem(
+                    parsed.name,
+                    number,
+                    column(name),
+                    text.get(name, ""),
+                    f"is not a plausible date (the year {values[name].year})",
+                )
+            )
+            values[name] = None
     if (
         values["start_date"]
         and values["end_date"]
@@ -437,42 +537,154 @@ def import_files(
     overrides=None,
     allowed_departments=None,
     create_departments=True,
+    allow_move=False,
 ):
     """files: [(name, bytes)]. Reads and checks all, then writes all in one
-    transaction (none at all on any problem, or with dry_run)."""
-    parsed_files = [
-        parse_file(name, data, data_date=data_date, overrides=overrides)
-        for name, data in files
-    ]
-    problems = [p for f in parsed_files for p in f.problems]
-    warnings = [w for f in parsed_files for w in f.warnings]
+    transaction (none at all on any problem, or with dry_run).
+
+    allowed_departments: None for a superuser (or the command line), else the
+    departments the user may edit; a row may then touch only their programmes.
+    allow_move: a superuser's explicit consent to rows that move a programme to
+    another department; without it every such row is a problem."""
+    problems = Listing()
+    for message in gmpp_files.size_problems([(n, len(d)) for n, d in files]):
+        problems.append(Problem("The import", None, "", "", message))
     counter = ChangeCount()
     result = ImportResult(
-        files=parsed_files,
+        files=[],
         problems=problems,
-        warnings=warnings,
+        warnings=Listing(),
         counter=counter,
         dry_run=dry_run,
     )
     if problems:
         return result
+    rows_left = MAX_ROWS
+    for name, data in files:
+        parsed = parse_file(
+            name,
+            data,
+            data_date=data_date,
+            overrides=overrides,
+            max_rows=max(rows_left, 0),
+        )
+        rows_left -= parsed.rows_read
+        result.files.append(parsed)
+        problems.extend(parsed.problems)
+        result.warnings.extend(parsed.warnings)
+    if problems:
+        return result
+    parsed_files = result.files
     resolved = _resolve_departments(
-        parsed_files, problems, warnings, allowed_departments, create_departments
+        parsed_files, problems, result.warnings, allowed_departments, create_departments
     )
     if problems:
         return result
-    with transaction.atomic():
-        for parsed in sorted(parsed_files, key=lambda f: f.data_date):
-            _write_file(parsed, resolved, counter, user)
-        touched = {d for d in resolved.values() if isinstance(d, Department)}
-        derive_statuses(
-            departments=touched, counter=counter, reason="Status from the releases"
-        )
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            result.written = True
+    _check_owners(
+        parsed_files,
+        resolved,
+        problems,
+        allowed=allowed_departments,
+        allow_move=allow_move,
+    )
+    if problems:
+        return result
+    try:
+        with transaction.atomic():
+            for parsed in sorted(parsed_files, key=lambda f: f.data_date):
+                try:
+                    _write_file(parsed, resolved, counter, user)
+                except NOT_STORABLE as error:
+                    raise _NotStored(_stored_problem(parsed, None, error)) from error
+            touched = {d for d in resolved.values() if isinstance(d, Department)}
+            derive_statuses(
+                departments=touched, counter=counter, reason="Status from the releases"
+            )
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                result.written = True
+    except _NotStored as refused:
+        # Checks above should catch everything; this is the net under them, so a
+        # value the database refuses is a message, never a server error.
+        problems.append(refused.problem)
+        result.written = False
     return result
+
+
+class _NotStored(Exception):
+    def __init__(self, problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _department_key(resolved, row):
+    key = row.department_name.strip().lower()
+    department = resolved[key]
+    return ("new", key) if department == "new" else department
+
+
+def _check_owners(files, resolved, problems, *, allowed, allow_move):
+    """A row matched by GMPP ID to a programme of another department is refused
+    for anyone but a superuser, and for a superuser unless allow_move says the
+    move is meant. (A row without a matching ID is matched by name within its own
+    department only, so it cannot reach another department's programme.)"""
+    ids = sorted({r.values["gmpp_id"] for f in files for r in f.rows} - {""})
+    owners = {}
+    for start in range(0, len(ids), 500):
+        for programme in Programme.objects.filter(
+            gmpp_id__in=ids[start : start + 500]
+        ).select_related("department"):
+            owners[programme.gmpp_id] = (programme.department, programme.name)
+    for parsed in sorted(files, key=lambda f: f.data_date):
+        for row in parsed.rows:
+            gmpp_id = row.values["gmpp_id"]
+            if not gmpp_id:
+                continue
+            department = _department_key(resolved, row)
+            # An ID new to the register belongs to the first row that names it.
+            owner, name = owners.setdefault(gmpp_id, (department, row.values["name"]))
+            if owner == department:
+                continue
+            owner_name = owner[1] if isinstance(owner, tuple) else owner.abbreviation
+            here = f"is the GMPP ID of {name!r}, a programme of {owner_name}"
+            if allowed is not None and owner not in allowed:
+                reason = f"{here}, which you may not edit"
+            elif allowed is not None:
+                reason = (
+                    f"{here}; this row would move it to {row.department_name}, and "
+                    "only a superuser can move a programme between departments"
+                )
+            elif not allow_move:
+                reason = (
+                    f"{here}; this row would move it to {row.department_name}. If "
+                    "that is meant, import again allowing moves (--allow-move, or "
+                    "the upload page's box)"
+                )
+            else:
+                continue
+            problems.append(
+                Problem(
+                    parsed.name, row.number, parsed.columns["gmpp_id"], gmpp_id, reason
+                )
+            )
+
+
+# ValueError: what psycopg raises for a value it cannot send (a NUL).
+NOT_STORABLE = (ValidationError, DatabaseError, ValueError)
+
+
+def _stored_problem(parsed, row_number, error):
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        detail = "; ".join(
+            f"{name}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        )
+    elif isinstance(error, ValidationError):
+        detail = " ".join(error.messages)
+    else:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return Problem(parsed.name, row_number, "", "", f"cannot be stored ({detail})")
 
 
 def _write_file(parsed, resolved, counter, user):
@@ -509,48 +721,55 @@ def _write_file(parsed, resolved, counter, user):
         imported.save(update_fields=["undone_at"])
     counter.add("imported files", "created" if created else "unchanged")
     for row in parsed.rows:
-        values = row.values
-        record = GmppRecord(
-            name=values["name"],
-            department=_department(resolved, row.department_name, counter, reason),
-            data_date=parsed.data_date,
-            gmpp_id=values["gmpp_id"],
-            category=values["category"],
-            ipa_rating=values["ipa_rating"],
-            sro_rating=values["sro_rating"],
-            start_date=values["start_date"],
-            end_date=values["end_date"],
-            fy_baseline=values["fy_baseline"],
-            fy_forecast=values["fy_forecast"],
-            fy_variance_pct=values["fy_variance"],
-            whole_life_cost=values["whole_life_cost"],
-            benefits=values["benefits"],
-            real_prices=False,
+        try:
+            _write_row(parsed, row, resolved, source, imported, counter, reason)
+        except NOT_STORABLE as error:
+            raise _NotStored(_stored_problem(parsed, row.number, error)) from error
+
+
+def _write_row(parsed, row, resolved, source, imported, counter, reason):
+    values = row.values
+    record = GmppRecord(
+        name=values["name"],
+        department=_department(resolved, row.department_name, counter, reason),
+        data_date=parsed.data_date,
+        gmpp_id=values["gmpp_id"],
+        category=values["category"],
+        ipa_rating=values["ipa_rating"],
+        sro_rating=values["sro_rating"],
+        start_date=values["start_date"],
+        end_date=values["end_date"],
+        fy_baseline=values["fy_baseline"],
+        fy_forecast=values["fy_forecast"],
+        fy_variance_pct=values["fy_variance"],
+        whole_life_cost=values["whole_life_cost"],
+        benefits=values["benefits"],
+        real_prices=False,
+    )
+    programme, stored = apply_gmpp_record(
+        record, source=source, counter=counter, reason=reason
+    )
+    for topic, text in values["narratives"].items():
+        stored[f"narrative:{topic}"] = upsert(
+            Narrative,
+            lookup={
+                "programme": programme,
+                "data_date": parsed.data_date,
+                "topic": topic,
+            },
+            values={"text": text, "source": source},
+            counter=counter,
+            reason=reason,
         )
-        programme, stored = apply_gmpp_record(
-            record, source=source, counter=counter, reason=reason
+    for key, obj in stored.items():
+        column = _column_for(key, row.columns)
+        Provenance.objects.get_or_create(
+            imported_file=imported,
+            model_label=obj._meta.label,
+            object_id=obj.pk,
+            column=column,
+            defaults={"row": row.number},
         )
-        for topic, text in values["narratives"].items():
-            stored[f"narrative:{topic}"] = upsert(
-                Narrative,
-                lookup={
-                    "programme": programme,
-                    "data_date": parsed.data_date,
-                    "topic": topic,
-                },
-                values={"text": text, "source": source},
-                counter=counter,
-                reason=reason,
-            )
-        for key, obj in stored.items():
-            column = _column_for(key, row.columns)
-            Provenance.objects.get_or_create(
-                imported_file=imported,
-                model_label=obj._meta.label,
-                object_id=obj.pk,
-                column=column,
-                defaults={"row": row.number},
-            )
 
 
 def _column_for(key, columns):

@@ -1,8 +1,9 @@
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from .factories import UserFactory
 
@@ -23,16 +24,70 @@ def admin_client(client, superuser):
     return client
 
 
+class DemoSnapshot:
+    """The demo data, loaded once per session. On the in-memory SQLite test
+    database the whole database is copied (sqlite3's backup API, milliseconds)
+    with and without the demo data, so a module gets the data by copying the one
+    in and drops it by copying the other back; elsewhere (PostgreSQL) each module
+    loads it inside a transaction that is rolled back."""
+
+    def __init__(self):
+        self.counter = None
+        self.clean = self.loaded = None
+
+    @staticmethod
+    def copyable():
+        return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    def _copy(self, source, target):
+        source.backup(target)
+
+    def take(self):
+        from programmes.demo import load_demo_data
+
+        connection.ensure_connection()
+        self.clean = sqlite3.connect(":memory:")
+        self._copy(connection.connection, self.clean)
+        self.counter = load_demo_data()
+        self.loaded = sqlite3.connect(":memory:")
+        self._copy(connection.connection, self.loaded)
+        self.put_back()
+
+    def put_in(self):
+        """Copies the database with the demo data over the test database."""
+        connection.ensure_connection()
+        self._copy(self.loaded, connection.connection)
+
+    def put_back(self):
+        """Copies the database as it was before the demo data over it."""
+        connection.ensure_connection()
+        self._copy(self.clean, connection.connection)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    snapshot = DemoSnapshot()
+    if snapshot.copyable():
+        with django_db_blocker.unblock():
+            snapshot.take()
+    return snapshot
+
+
 @pytest.fixture(scope="module")
-def demo_data_once(django_db_setup, django_db_blocker):
-    """The demo data, loaded once per test module inside a transaction that is
-    rolled back when the module ends; each test still runs in its own savepoint."""
+def demo_data_once(demo_snapshot, django_db_blocker):
+    """The demo data for one test module; each test still runs in its own
+    savepoint, and the module's end removes the data for the next module."""
     from programmes.demo import load_demo_data
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        counter = load_demo_data()
-        yield counter
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        if demo_snapshot.copyable():
+            demo_snapshot.put_in()
+            yield demo_snapshot.counter
+            demo_snapshot.put_back()
+        else:
+            with transaction.atomic():
+                yield load_demo_data()
+                transaction.set_rollback(True)
 
 
 @pytest.fixture

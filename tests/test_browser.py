@@ -44,8 +44,11 @@ AXE_OPTIONS = {
 
 
 @pytest.fixture
-def site(live_server):
-    load_demo_data()
+def site(live_server, demo_snapshot):
+    if demo_snapshot.copyable():
+        demo_snapshot.put_in()  # the live server thread shares this connection
+    else:
+        load_demo_data()
     create_user_with_role(username="browser", role="auditor", password=PASSWORD)
     return live_server.url
 

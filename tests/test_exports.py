@@ -1,11 +1,14 @@
 """Exports on synthetic data only (no demo data in this module)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from programmes import exports, services
 from programmes.models import FinancialFigure
 
 from .exporting import _content, _csv, _xlsx
@@ -49,6 +52,56 @@ def test_negative_numbers_stay_numbers_and_empty_stays_empty(auditor_client, db)
     assert variance == pytest.approx(-39.5)
     assert isinstance(variance, float)
     assert data[1][data[0].index("Actual (£)")] == "[x]"
+
+
+@pytest.mark.django_db
+def test_xlsx_has_cover_notes_and_one_table_with_real_date_cells(auditor_client):
+    figure = FigureFactory(
+        amount_gbp=Decimal("-0.00") + Decimal("250.00"),
+        data_date=datetime.date(2021, 3, 31),
+    )
+
+    workbook = _xlsx(auditor_client.get("/reports/budget/?_export=xlsx"))
+
+    assert workbook.sheetnames == ["Cover", "Notes", "Data"]
+    cover_sheet = workbook["Cover"]
+    assert cover_sheet["A1"].value == "Budget report"
+    cover = {r[0]: r[1] for r in cover_sheet.iter_rows(min_row=2, values_only=True)}
+    data_date = cover["Data up to and including"]
+    assert data_date.date() == datetime.date(2021, 3, 31)
+    assert cover["Made by"] == "auditor"
+    assert cover["Made at"]
+    assert "Government Major Projects Portfolio" in cover["Source"]
+    notes = list(workbook["Notes"].iter_rows(values_only=True))
+    assert notes[0][0] == "Notes"
+    assert [n[0] for n in notes[1:]] == list(range(1, len(notes)))
+    data = workbook["Data"]
+    header = [c.value for c in data[1]]
+    assert [c.value for c in data[2]][header.index("Programme")] == (
+        figure.programme.name
+    )
+    date_cell = data.cell(row=2, column=header.index("Data date (release)") + 1)
+    assert date_cell.is_date
+    assert date_cell.value.date() == datetime.date(2021, 3, 31)
+    money_cell = data.cell(row=2, column=header.index("Baseline (£)") + 1)
+    assert money_cell.value == 250
+    assert money_cell.number_format == exports.MONEY_FORMAT
+    assert data.max_row == 3  # the row and the totals row: nothing else on the sheet
+
+
+@pytest.mark.django_db
+def test_change_log_xlsx_holds_times_as_date_cells_in_uk_time(auditor_client):
+    figure = FigureFactory(amount_gbp=Decimal("10.00"))
+    services.correct_figure(figure=figure, amount_gbp=Decimal("12.00"), reason="typo")
+
+    workbook = _xlsx(auditor_client.get("/reports/changes/?_export=xlsx"))
+
+    data = workbook["Data"]
+    header = [c.value for c in data[1]]
+    when = data.cell(row=2, column=header.index("When") + 1)
+    assert when.is_date
+    made = timezone.localtime().replace(tzinfo=None)
+    assert abs(when.value - made) < datetime.timedelta(minutes=5)
 
 
 @pytest.mark.django_db

@@ -15,8 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--sizes", default="100,1000,5000")
         parser.add_argument("--repeats", type=int, default=7)
         parser.add_argument("--memory-rows", default="10000,100000")
+        parser.add_argument(
+            "--exports-only",
+            action="store_true",
+            help="Only the exports: CSV rate, COPY, XLSX against CSV, memory.",
+        )
 
-    def handle(self, *args, sizes, repeats, memory_rows, **options):
+    def handle(self, *args, sizes, repeats, memory_rows, exports_only, **options):
         old_name = connection.settings_dict["NAME"]
         connection.creation.create_test_db(
             verbosity=0, autoclobber=True, serialize=False
@@ -25,7 +30,8 @@ class Command(BaseCommand):
             benchmark.run(
                 sizes=[int(s) for s in sizes.split(",")],
                 repeats=repeats,
-                memory_rows=[int(s) for s in memory_rows.split(",")],
+                memory_rows=[int(s) for s in memory_rows.split(",") if s],
+                pages=not exports_only,
                 write=lambda text: (
                     self.stdout.write(text, ending=""),
                     self.stdout.flush(),

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from programmes.gmpp_files import size_problems
 from programmes.importing import import_files, parse_overrides
 from programmes.money import MILLION
 
@@ -32,13 +33,35 @@ class Command(BaseCommand):
             metavar="HEADER=FIELD",
             help="Read a column the importer does not recognise as one of its fields.",
         )
+        parser.add_argument(
+            "--allow-move",
+            action="store_true",
+            help="Let rows move a programme (matched by GMPP ID) to another "
+            "department; without it such a row is a problem.",
+        )
 
-    def handle(self, *args, files, dry_run, data_date, map, **options):
+    def handle(self, *args, files, dry_run, data_date, map, allow_move, **options):
         try:
             overrides = parse_overrides(map)
-            when = datetime.date.fromisoformat(data_date) if data_date else None
         except ValueError as error:
             raise CommandError(str(error)) from None
+        try:
+            when = datetime.date.fromisoformat(data_date) if data_date else None
+        except ValueError:
+            raise CommandError(
+                f"--data-date {data_date!r} is not a date written YYYY-MM-DD "
+                "(years 1 to 9999)"
+            ) from None
+        # The same limits as an upload, checked from the sizes before any is read.
+        try:
+            sizes = [(path.name, path.stat().st_size) for path in files]
+        except OSError as error:
+            raise CommandError(
+                f"{error.filename}: cannot be read ({error.strerror})"
+            ) from None
+        refused = size_problems(sizes)
+        if refused:
+            raise CommandError("; ".join(refused) + ". Nothing was imported.")
         loaded = []
         for path in files:
             try:
@@ -48,15 +71,27 @@ class Command(BaseCommand):
                     f"{path}: cannot be read ({error.strerror})"
                 ) from None
         result = import_files(
-            loaded, dry_run=dry_run, data_date=when, overrides=overrides
+            loaded,
+            dry_run=dry_run,
+            data_date=when,
+            overrides=overrides,
+            allow_move=allow_move,
         )
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        if result.warnings.more:
+            self.stderr.write(
+                self.style.WARNING(f"… and {result.warnings.more} more warnings")
+            )
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(self.style.ERROR(str(problem)))
+            if result.problems.more:
+                self.stderr.write(
+                    self.style.ERROR(f"… and {result.problems.more} more problems")
+                )
             raise CommandError(
-                f"{len(result.problems)} problem(s) found; nothing was imported."
+                f"{result.problems.total} problem(s) found; nothing was imported."
             )
         for parsed in sorted(result.files, key=lambda f: f.data_date):
             self.stdout.write(

@@ -695,6 +695,13 @@ class UploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="One per line, as Header text=field, for a column the importer did not recognise.",
     )
+    links = forms.CharField(
+        required=False,
+        label="Names to link to programmes",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="One per line, as Published name=programme-slug, for a name the "
+        "check reported as new that is in fact an existing programme.",
+    )
     dry_run = forms.BooleanField(
         required=False,
         initial=True,
@@ -723,6 +730,17 @@ class UploadForm(forms.Form):
         if problems:
             raise forms.ValidationError([f"{p[0].upper()}{p[1:]}." for p in problems])
         return files
+
+    def clean_links(self):
+        from .importing import parse_links
+
+        lines = [
+            line for line in self.cleaned_data["links"].splitlines() if line.strip()
+        ]
+        try:
+            return parse_links(lines)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
     def clean_column_map(self):
         from .importing import parse_overrides
@@ -846,6 +864,7 @@ class ImportedFileAdmin(NumericIdsMixin, admin.ModelAdmin):
                 else set(request.user.departments.all()),
                 create_departments=superuser,
                 allow_move=superuser and form.cleaned_data.get("allow_move", False),
+                links=form.cleaned_data["links"],
             )
             if result.ok and result.written:
                 self.message_user(

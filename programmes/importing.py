@@ -4,6 +4,7 @@ a problem anywhere means nothing is written at all."""
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import chain, islice
@@ -21,12 +22,15 @@ from .models import (
     Programme,
     Provenance,
 )
+from .names import normalise
 from .services import (
     ChangeCount,
     GmppRecord,
     apply_gmpp_record,
     derive_statuses,
     gmpp_release_source,
+    nearest_names,
+    programmes_named,
     upsert,
 )
 
@@ -100,6 +104,7 @@ class ParsedRow:
     values: dict
     columns: dict  # field -> header as published
     department_name: str
+    link: str | None = None  # the slug an operator linked this row's name to
 
 
 @dataclass
@@ -114,6 +119,7 @@ class ParsedFile:
     problems: list = field(default_factory=Listing)
     warnings: list = field(default_factory=Listing)
     columns: dict = field(default_factory=dict)
+    real_prices: bool = False
 
     def money_totals(self):
         """The exact sum of each money column as read, in pounds, and how many rows
@@ -169,6 +175,7 @@ def parse_file(name, data, *, data_date=None, overrides=None, max_rows=MAX_ROWS)
             return parsed
         header_number, header_cells = head[position]
         parsed.rows_read = position + 1
+        parsed.real_prices = _says_real_terms(header_cells)
         _read_rows(
             parsed,
             header_number,
@@ -184,6 +191,17 @@ def parse_file(name, data, *, data_date=None, overrides=None, max_rows=MAX_ROWS)
             0, Problem(name, None, "", "", f"cannot be read: {error}")
         )
     return parsed
+
+
+REAL_TERMS = re.compile(
+    r"real terms|real prices|constant prices|\d{4}-\d{2} prices", re.I
+)
+# NISTA's 2025-26 release (data at 31 March 2026) was the first in real terms.
+FIRST_REAL_TERMS_RELEASE = datetime.date(2026, 3, 31)
+
+
+def _says_real_terms(header_cells):
+    return any(REAL_TERMS.search(str(cell or "")) for cell in header_cells)
 
 
 def _read_rows(parsed, header_number, header_cells, rows, data_date, overrides):
@@ -538,9 +556,13 @@ def import_files(
     allowed_departments=None,
     create_departments=True,
     allow_move=False,
+    links=None,
 ):
     """files: [(name, bytes)]. Reads and checks all, then writes all in one
     transaction (none at all on any problem, or with dry_run).
+
+    links: {published name: programme slug}, an operator's word that a name the
+    importer could not match is that programme (--link "Name=slug").
 
     allowed_departments: None for a superuser (or the command line), else the
     departments the user may edit; a row may then touch only their programmes.
@@ -584,6 +606,15 @@ def import_files(
         parsed_files,
         resolved,
         problems,
+        allowed=allowed_departments,
+        allow_move=allow_move,
+    )
+    _identify_by_name(
+        parsed_files,
+        resolved,
+        problems,
+        result.warnings,
+        links=links or {},
         allowed=allowed_departments,
         allow_move=allow_move,
     )
@@ -670,6 +701,122 @@ def _check_owners(files, resolved, problems, *, allowed, allow_move):
             )
 
 
+def parse_links(pairs):
+    """["Published name=slug", ...] -> {normalised name: slug}, or ValueError."""
+    links = {}
+    for pair in pairs or ():
+        name, sep, slug = pair.rpartition("=")
+        if not sep or not name.strip() or not slug.strip():
+            raise ValueError(
+                f'{pair!r} is not a link: write it as "Published name=slug".'
+            )
+        links[normalise(name)] = slug.strip()
+    return links
+
+
+def _identify_by_name(
+    files, resolved, problems, warnings, *, links, allowed, allow_move
+):
+    """Rows without a known GMPP ID: a linked name goes to its programme; else the
+    programme published under that name (or an alias) in the department or its
+    predecessors and successors; else the row makes a new programme, which is
+    reported with the nearest existing names so that a near-duplicate is never
+    made silently. A match in another department follows the same rule as IDs."""
+    known_ids = set(
+        Programme.objects.filter(
+            gmpp_id__in={r.values["gmpp_id"] for f in files for r in f.rows} - {""}
+        ).values_list("gmpp_id", flat=True)
+    )
+    slugs = {p.slug: p for p in Programme.objects.filter(slug__in=set(links.values()))}
+    for parsed in files:
+        column = parsed.columns.get("name", "Project Name")
+        for row in parsed.rows:
+            name = row.values["name"]
+            if row.values["gmpp_id"] in known_ids:
+                continue
+            department = _department_key(resolved, row)
+            linked = links.get(normalise(name))
+            if linked is not None:
+                programme = slugs.get(linked)
+                if programme is None:
+                    problems.append(
+                        Problem(
+                            parsed.name,
+                            row.number,
+                            column,
+                            name,
+                            f"is linked to {linked!r}, which is no programme's slug",
+                        )
+                    )
+                    continue
+                row.link = linked
+                matches = [programme]
+            elif isinstance(department, Department):
+                matches = list(
+                    programmes_named(name, department).select_related("department")[:2]
+                )
+            else:
+                matches = []
+            if len(matches) == 1:
+                owner = matches[0].department
+                if owner == department or not isinstance(department, Department):
+                    continue
+                reason = (
+                    f"is the name of {matches[0].name!r}, a programme of "
+                    f"{owner.abbreviation}; this row would move it to "
+                    f"{row.department_name}"
+                )
+                if allowed is not None:
+                    problems.append(
+                        Problem(
+                            parsed.name,
+                            row.number,
+                            column,
+                            name,
+                            reason
+                            + ", and only a superuser can move a programme between departments",
+                        )
+                    )
+                elif not allow_move:
+                    problems.append(
+                        Problem(
+                            parsed.name,
+                            row.number,
+                            column,
+                            name,
+                            reason + ". If that is meant, import again allowing moves",
+                        )
+                    )
+                continue
+            if len(matches) > 1:
+                problems.append(
+                    Problem(
+                        parsed.name,
+                        row.number,
+                        column,
+                        name,
+                        "matches more than one programme ("
+                        + ", ".join(p.slug for p in matches)
+                        + '); say which with --link "Name=slug"',
+                    )
+                )
+                continue
+            nearest = nearest_names(
+                name, department if isinstance(department, Department) else None
+            )
+            hint = (
+                "; the nearest existing names are "
+                + "; ".join(f"{n!r} ({slug})" for n, slug in nearest)
+                + f'. If it is one of them, import again with --link "{name}=slug"'
+                if nearest
+                else ""
+            )
+            warnings.append(
+                f"{parsed.name}, row {row.number}: {name!r} matches no programme "
+                f"and will be created as a new one{hint}"
+            )
+
+
 # ValueError: what psycopg raises for a value it cannot send (a NUL).
 NOT_STORABLE = (ValidationError, DatabaseError, ValueError)
 
@@ -744,10 +891,10 @@ def _write_row(parsed, row, resolved, source, imported, counter, reason):
         fy_variance_pct=values["fy_variance"],
         whole_life_cost=values["whole_life_cost"],
         benefits=values["benefits"],
-        real_prices=False,
+        real_prices=parsed.real_prices or parsed.data_date >= FIRST_REAL_TERMS_RELEASE,
     )
     programme, stored = apply_gmpp_record(
-        record, source=source, counter=counter, reason=reason
+        record, source=source, counter=counter, reason=reason, slug=row.link
     )
     for topic, text in values["narratives"].items():
         stored[f"narrative:{topic}"] = upsert(

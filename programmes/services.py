@@ -1,6 +1,7 @@
 """Writes that touch several models. The demo loader and the GMPP importer share
 `apply_gmpp_record`, so the same published figure always maps to the same row."""
 
+import difflib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -173,6 +174,21 @@ def programmes_named(name, department):
         department__in=related_departments(department),
         pk__in=ProgrammeName.objects.filter(normalised=key).values("programme"),
     )
+
+
+def nearest_names(name, department=None, limit=3):
+    """[(name, slug)]: the existing names most like `name` (normalised), of the
+    department and its predecessors and successors when given."""
+    names = ProgrammeName.objects.all()
+    if department is not None:
+        names = names.filter(programme__department__in=related_departments(department))
+    candidates = {}
+    for known, normalised, slug in names.values_list(
+        "name", "normalised", "programme__slug"
+    ).iterator(chunk_size=2000):
+        candidates.setdefault(normalised, (known, slug))
+    close = difflib.get_close_matches(normalise(name), candidates, n=limit, cutoff=0.6)
+    return [candidates[key] for key in close]
 
 
 def find_or_create_programme(record, *, slug, counter, reason):

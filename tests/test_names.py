@@ -163,3 +163,106 @@ def test_a_merge_that_would_lose_a_fact_is_refused(demo_data):
         merge_programmes(keep=keep, absorb=other, reason="wrong")
 
     assert Programme.objects.filter(slug="universal-credit").exists()
+
+
+def _ho_2013(name):
+    return make_csv(
+        HEADERS_2013,
+        [
+            [
+                name,
+                "HO",
+                "",
+                "Amber",
+                "2015-01-01",
+                "2020-12-31",
+                "100",
+                "110",
+                "10",
+                "1000",
+            ]
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_name_is_reported_with_the_nearest_names_and_can_be_linked(demo_data):
+    from programmes.importing import parse_links
+
+    data = _ho_2013("Emergency Services Mobile Comms")
+    before = Programme.objects.count()
+
+    checked = import_files([("HO_September_2013.csv", data)], dry_run=True)
+    linked = import_files(
+        [("HO_September_2013.csv", data)],
+        links=parse_links(
+            ["Emergency Services Mobile Comms=emergency-services-mobile-communications"]
+        ),
+    )
+
+    warning = next(w for w in checked.warnings if "matches no programme" in w)
+    assert "emergency-services-mobile-communications" in warning
+    assert "--link" in warning
+    assert linked.ok, [str(p) for p in linked.problems]
+    assert Programme.objects.count() == before
+    esmcp = Programme.objects.get(slug="emergency-services-mobile-communications")
+    assert esmcp.names.filter(name="Emergency Services Mobile Comms").exists()
+
+
+@pytest.mark.django_db
+def test_a_programme_admin_cannot_reach_another_departments_programme_by_name(
+    demo_data,
+):
+    from programmes.models import Department
+
+    moj = set(Department.objects.filter(abbreviation="MOJ"))
+    data = make_csv(
+        HEADERS_2013,
+        [
+            [
+                "Universal Credit Programme",
+                "MOJ",
+                "",
+                "Amber",
+                "",
+                "",
+                "1",
+                "1",
+                "0",
+                "1",
+            ]
+        ],
+    )
+
+    uc = Programme.objects.get(slug="universal-credit")
+    figures = uc.figures.count()
+
+    result = import_files(
+        [("MOJ_September_2013.csv", data)], allowed_departments=moj, dry_run=True
+    )
+
+    # Names are matched within the row's own department (and its predecessors and
+    # successors) only: DWP's programme is out of reach, and the row is reported.
+    assert any("matches no programme" in w for w in result.warnings)
+    uc.refresh_from_db()
+    assert uc.department.abbreviation == "DWP"
+    assert uc.figures.count() == figures
+
+
+@pytest.mark.django_db
+def test_the_2025_26_release_is_stored_in_real_terms(demo_data):
+    from programmes.models import FinancialFigure
+
+    data = make_csv(
+        HEADERS_2013,
+        [["Synthetic new programme", "HO", "", "Amber", "", "", "5", "6", "20", "50"]],
+    )
+
+    result = import_files(
+        [("HO.csv", data)], data_date=__import__("datetime").date(2026, 3, 31)
+    )
+
+    assert result.ok, [str(p) for p in result.problems]
+    figures = FinancialFigure.objects.filter(programme__name="Synthetic new programme")
+    assert figures.exists()
+    assert set(figures.values_list("price_basis", flat=True)) == {"real"}

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from programmes.gmpp_files import size_problems
-from programmes.importing import import_files, parse_overrides
+from programmes.importing import import_files, parse_links, parse_overrides
 from programmes.money import MILLION
 
 
@@ -40,9 +40,21 @@ class Command(BaseCommand):
             "department; without it such a row is a problem.",
         )
 
-    def handle(self, *args, files, dry_run, data_date, map, allow_move, **options):
+        parser.add_argument(
+            "--link",
+            action="append",
+            default=[],
+            metavar="NAME=SLUG",
+            help="Say that a published name the importer reports as new is this "
+            'programme (its slug), e.g. --link "Emergency Services Network=emergency-services-mobile-communications".',
+        )
+
+    def handle(
+        self, *args, files, dry_run, data_date, map, allow_move, link, **options
+    ):
         try:
             overrides = parse_overrides(map)
+            links = parse_links(link)
         except ValueError as error:
             raise CommandError(str(error)) from None
         try:
@@ -76,6 +88,7 @@ class Command(BaseCommand):
             data_date=when,
             overrides=overrides,
             allow_move=allow_move,
+            links=links,
         )
         for warning in result.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))

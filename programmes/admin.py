@@ -228,6 +228,11 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
                 self.admin_site.admin_view(self.delete_everything_view),
                 name="programmes_programme_delete_everything",
             ),
+            path(
+                "<path:object_id>/merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="programmes_programme_merge",
+            ),
             *super().get_urls(),
         ]
 
@@ -289,6 +294,44 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
         }
         return TemplateResponse(
             request, "admin/programmes/programme/delete_everything.html", context
+        )
+
+    def merge_view(self, request, object_id):
+        """Merge another programme (a duplicate) into this one: superusers only,
+        with a reason; everything it holds moves here (services.merge_programmes)."""
+        pk = pk_or_404(Programme, object_id)
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        programme = get_object_or_404(Programme, pk=pk)
+        form = MergeProgrammeForm(request.POST or None, keep=programme)
+        if request.method == "POST" and form.is_valid():
+            absorb = form.cleaned_data["absorb"]
+            try:
+                moved = services.merge_programmes(
+                    keep=programme,
+                    absorb=absorb,
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            except services.MergeRefused as error:
+                form.add_error(None, str(error))
+            else:
+                self.message_user(
+                    request,
+                    f"Merged {absorb.name} into {programme.name}: {moved} rows moved; "
+                    "the history keeps every change with your reason.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:programmes_programme_change", programme.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge a duplicate into {programme.name}",
+            "programme": programme,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/programmes/programme/merge.html", context
         )
 
     def history_view(self, request, object_id, extra_context=None):
@@ -465,6 +508,34 @@ class DeleteProgrammeForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"size": 80}),
     )
+
+
+class MergeProgrammeForm(forms.Form):
+    absorb = forms.CharField(
+        label="The duplicate to merge into this programme (its slug)",
+        max_length=120,
+        widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off"}),
+        help_text="Everything it holds moves here and it is deleted; its names are "
+        "kept as this programme's.",
+    )
+    reason = forms.CharField(
+        label="Why they are the same programme",
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+
+    def __init__(self, *args, keep, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keep = keep
+
+    def clean_absorb(self):
+        slug = self.cleaned_data["absorb"].strip()
+        absorb = Programme.objects.filter(slug=slug).first()
+        if absorb is None:
+            raise forms.ValidationError(f"No programme has the slug {slug!r}.")
+        if absorb.pk == self.keep.pk:
+            raise forms.ValidationError("Choose another programme than this one.")
+        return absorb
 
 
 class DepartmentAliasInline(admin.TabularInline):

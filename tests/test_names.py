@@ -266,3 +266,39 @@ def test_the_2025_26_release_is_stored_in_real_terms(demo_data):
     figures = FinancialFigure.objects.filter(programme__name="Synthetic new programme")
     assert figures.exists()
     assert set(figures.values_list("price_basis", flat=True)) == {"real"}
+
+
+@pytest.mark.django_db
+def test_a_superuser_merges_a_duplicate_in_the_admin_and_others_cannot(
+    admin_client, demo_data
+):
+    from django.test import Client
+
+    from accounts.services import create_user_with_role
+    from programmes.models import Department
+
+    keep = Programme.objects.get(slug="smarter-working")
+    duplicate = Programme.objects.create(
+        slug="smarter-working-again",
+        name="Smarter Working again",
+        department=keep.department,
+    )
+    url = f"/admin/programmes/programme/{keep.pk}/merge/"
+    editor = create_user_with_role(
+        username="ho-editor",
+        role="programme-admin",
+        password="a-long-test-password-1",
+        departments=list(Department.objects.filter(abbreviation="HO")),
+    )
+    client = Client()
+    client.force_login(editor)
+
+    refused = client.post(url, {"absorb": duplicate.slug, "reason": "dup"})
+    page = admin_client.get(url)
+    response = admin_client.post(url, {"absorb": duplicate.slug, "reason": "Same"})
+
+    assert refused.status_code == 403
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert not Programme.objects.filter(slug="smarter-working-again").exists()
+    assert keep.names.filter(name="Smarter Working again").exists()

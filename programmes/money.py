@@ -107,6 +107,16 @@ def _trim(value, places):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def chart_unit(amounts):
+    """The one unit a chart's axis uses, chosen from the size of its largest amount:
+    (divisor, axis title, tick prefix, tick suffix), so an axis of £bn figures says
+    "£ billion" and ticks "£20bn" beside bars labelled "£22.58bn"."""
+    largest = max((abs(a) for a in amounts if a is not None), default=ZERO)
+    if largest >= BILLION:
+        return BILLION, "£ billion", "£", "bn"
+    return MILLION, "£ million", "£", "m"
+
+
 def format_pct(pct, signed=True):
     """A percentage to two places: +24.00%, -8.21%; unsigned as GMPP's NISTA files
     publish it. Empty for None."""

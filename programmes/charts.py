@@ -12,6 +12,7 @@ from .exports import safe_cell
 from .models import DeliveryConfidenceAssessment
 from .money import chart_unit, format_gbp_short, format_gbp_whole, format_pct
 from .periods import financial_year_label
+from .wording import count_text, signed_count_text
 
 # The Government Analysis Function's categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -43,6 +44,10 @@ RATING_ORDER = [
     Rating.AMBER_GREEN,
     Rating.GREEN,
 ]
+
+
+# The one wording for a programme with no published rating, on every page.
+NO_RATING = "No rating published"
 
 
 def rating_tag_class(rating):
@@ -593,18 +598,22 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
         change = (s.end_date - previous).days if previous and s.end_date else None
         rows.append(
             [
-                text_cell(s.data_date.strftime("%d %B %Y"), s.data_date.isoformat()),
+                text_cell(s.data_date.strftime("%-d %B %Y"), s.data_date.isoformat()),
                 text_cell(
-                    s.start_date.strftime("%d %B %Y")
+                    s.start_date.strftime("%-d %B %Y")
                     if s.start_date
                     else "Not reported",
                     s.start_date.isoformat() if s.start_date else None,
                 ),
                 text_cell(
-                    s.end_date.strftime("%d %B %Y") if s.end_date else "Not reported",
+                    s.end_date.strftime("%-d %B %Y") if s.end_date else "Not reported",
                     s.end_date.isoformat() if s.end_date else None,
                 ),
-                Cell("" if change is None else f"{change:+,} days", change, True),
+                Cell(
+                    "" if change is None else signed_count_text(change, "day"),
+                    change,
+                    True,
+                ),
             ]
         )
         previous = s.end_date or previous
@@ -612,9 +621,9 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
         first, last = dated[0], dated[-1]
         slip = (last.end_date - first.end_date).days
         description = (
-            f"First reported end date {first.end_date:%d %B %Y} (data of "
-            f"{first.data_date:%B %Y}); latest {last.end_date:%d %B %Y} (data of "
-            f"{last.data_date:%B %Y}): {abs(slip):,} days "
+            f"First reported end date {first.end_date:%-d %B %Y} (data of "
+            f"{first.data_date:%B %Y}); latest {last.end_date:%-d %B %Y} (data of "
+            f"{last.data_date:%B %Y}): {count_text(abs(slip), 'day')} "
             f"{'later' if slip >= 0 else 'earlier'}. See the table for every release."
         )
     else:
@@ -678,7 +687,7 @@ def _ratings_layout(off_scale):
     )
     if off_scale:
         layout["yaxis2"] = _category_axis(OFF_SCALE, [0.78, 1]) | {
-            "title": {"text": "Not rated"}
+            "title": {"text": "Off the scale"}
         }
     return layout
 
@@ -745,7 +754,7 @@ def ratings_card(*, slug, scope, assessments, data_up_to, source):
     for a in assessments:
         rows.append(
             [
-                text_cell(a.data_date.strftime("%d %B %Y"), a.data_date.isoformat()),
+                text_cell(a.data_date.strftime("%-d %B %Y"), a.data_date.isoformat()),
                 text_cell(a.get_rating_display(), a.get_rating_display()),
                 text_cell(a.get_scale_display()),
                 text_cell(a.assessor_name),

@@ -22,6 +22,7 @@ from .models import (
     in_stated_order,
 )
 from .money import format_gbp_short
+from .wording import count_text
 
 GMPP_TITLE = "Government Major Projects Portfolio data releases"
 
@@ -117,7 +118,7 @@ def rating_summary(programmes):
         rows.append(
             {
                 "rating": "",
-                "label": "No rating published",
+                "label": charts.NO_RATING,
                 "tag_class": "govuk-tag--grey",
                 "count": counts[""],
             }
@@ -274,7 +275,7 @@ class ProgrammeDashboard:
         days = self.programme.end_date_slip_days
         if not days:
             return ""
-        return f"{abs(days):,} days {'later' if days > 0 else 'earlier'}"
+        return f"{count_text(abs(days), 'day')} {'later' if days > 0 else 'earlier'}"
 
 
 def programme_dashboard(programme):

@@ -9,6 +9,9 @@ BILLION = Decimal("1000000000")
 THOUSAND = Decimal("1000")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
+# Pages show a true minus sign (GOV.UK style); exports and the API keep plain
+# numbers, so nothing there passes through these formatters.
+MINUS = "\u2212"
 
 
 def round_money(amount):
@@ -63,12 +66,12 @@ def differs_beyond_rounding(published_pct, computed_pct, published_places=None):
 
 
 def format_gbp(amount):
-    """Exact pounds with thousands separators: £1,546,830,000.00; negative as -£5.00.
+    """Exact pounds with thousands separators: £1,546,830,000.00; negative as −£5.00.
     Empty for None (not reported)."""
     if amount is None:
         return ""
     amount = round_money(amount)
-    sign = "-" if amount < 0 else ""
+    sign = MINUS if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
 
 
@@ -79,7 +82,7 @@ def format_gbp_whole(amount):
         return ""
     amount = round_money(amount)
     if amount == amount.to_integral():
-        sign = "-" if amount < 0 else ""
+        sign = MINUS if amount < 0 else ""
         return f"{sign}£{abs(amount):,.0f}"
     return format_gbp(amount)
 
@@ -90,7 +93,7 @@ def format_gbp_short(amount):
     if amount is None:
         return ""
     amount = Decimal(amount)
-    sign = "-" if amount < 0 else ""
+    sign = MINUS if amount < 0 else ""
     size = abs(amount)
     if size >= BILLION:
         text = f"£{_trim(size / BILLION, 2)}bn"
@@ -123,8 +126,8 @@ def format_pct(pct, signed=True):
     if pct is None:
         return ""
     if not signed:
-        return f"{pct:.2f}%"
-    return f"{pct:+.2f}%" if pct else "0.00%"
+        return f"{pct:.2f}%".replace("-", MINUS)
+    return f"{pct:+.2f}%".replace("-", MINUS) if pct else "0.00%"
 
 
 class PublishedAmount:

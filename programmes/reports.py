@@ -173,7 +173,7 @@ class BudgetReportForm(forms.Form):
             elif name == "category":
                 text = Programme.Category(value).label
             elif name == "as_at":
-                text = timezone.localtime(value).strftime("%d %B %Y %H:%M:%S %Z")
+                text = timezone.localtime(value).strftime("%-d %B %Y %H:%M:%S %Z")
             elif name == "release":
                 text = f"data of {value:%-d %B %Y}"
             else:

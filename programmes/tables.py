@@ -1,10 +1,11 @@
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
 
 from .budget import BUDGET_COLUMNS
-from .charts import rating_tag_class
+from .charts import NO_RATING, OFF_SCALE, ON_SCALE, rating_tag_class
 from .models import DeliveryConfidenceAssessment, Programme
 from .money import format_gbp_short, format_gbp_whole, format_pct
 
@@ -32,7 +33,7 @@ class MoneyColumn(tables.Column):
 
 def rating_tag(rating, since=None):
     if not rating:
-        return "Not rated"
+        return NO_RATING
     label = DeliveryConfidenceAssessment.Rating(rating).label
     tag = format_html(
         '<strong class="govuk-tag {}">{}</strong>', rating_tag_class(rating), label
@@ -53,9 +54,7 @@ class ProgrammeTable(tables.Table):
         verbose_name="Department",
         order_by="department__name",
     )
-    latest_rating = tables.Column(
-        verbose_name="Delivery confidence", default="Not rated"
-    )
+    latest_rating = tables.Column(verbose_name="Delivery confidence", default=NO_RATING)
     whole_life_cost_gbp = MoneyColumn(verbose_name="Whole-life cost")
     benefits_gbp = MoneyColumn(verbose_name="Benefits baseline")
     latest_end_date = tables.DateColumn(
@@ -95,6 +94,22 @@ class ProgrammeTable(tables.Table):
 
     def order_latest_end_date(self, queryset, is_descending):
         return self._nulls_last(queryset, is_descending, "latest_end_date")
+
+    def order_name(self, queryset, is_descending):
+        name = Lower("name")
+        return queryset.order_by(name.desc() if is_descending else name, "pk"), True
+
+    def order_latest_rating(self, queryset, is_descending):
+        # Most severe first (Red ... Green), or best first; either way Reset, Exempt,
+        # Not set and never rated come after the scale, as no point on it.
+        scale = list(reversed(ON_SCALE)) if is_descending else ON_SCALE
+        ranks = [*scale, *OFF_SCALE[::-1]]
+        severity = Case(
+            *[When(latest_rating=r, then=Value(i)) for i, r in enumerate(ranks)],
+            default=Value(len(ranks)),
+            output_field=IntegerField(),
+        )
+        return queryset.order_by(severity, Lower("name")), True
 
     def render_name(self, value, record):
         url = reverse("programmes:programme-detail", args=[record.slug])

@@ -1,0 +1,158 @@
+"""Pages a person reads at a glance: sorting as people expect, one style for numbers
+and dates, chart axes in the unit of their labels."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from programmes import charts
+from programmes.models import DeliveryConfidenceAssessment
+from programmes.money import chart_unit, format_gbp_whole, format_pct
+from programmes.wording import count_text, signed_count_text
+
+from .factories import AssessmentFactory, ProgrammeFactory
+
+Rating = DeliveryConfidenceAssessment.Rating
+
+
+def _names_in_list(client, sort):
+    query = {"sort": sort} if sort else {}
+    page = client.get(reverse("programmes:programme-list"), query)
+    assert page.status_code == 200
+    return re.findall(
+        r'class="govuk-link" href="/programmes/[^"]+">([^<]+)</a>', page.text
+    )
+
+
+@pytest.mark.django_db
+def test_delivery_confidence_sorts_by_severity_with_unrated_last(auditor_client):
+    for name, rating in [
+        ("Green one", Rating.GREEN),
+        ("Exempt one", Rating.EXEMPT),
+        ("Red one", Rating.RED),
+        ("Amber one", Rating.AMBER),
+        ("Amber/Red one", Rating.AMBER_RED),
+    ]:
+        AssessmentFactory(programme=ProgrammeFactory(name=name), rating=rating)
+    ProgrammeFactory(name="Unrated one")
+
+    worst_first = _names_in_list(auditor_client, "latest_rating")
+    best_first = _names_in_list(auditor_client, "-latest_rating")
+
+    assert worst_first == [
+        "Red one",
+        "Amber/Red one",
+        "Amber one",
+        "Green one",
+        "Exempt one",
+        "Unrated one",
+    ]
+    assert best_first[:4] == ["Green one", "Amber one", "Amber/Red one", "Red one"]
+    assert best_first[4:] == ["Exempt one", "Unrated one"]
+
+
+@pytest.mark.django_db
+def test_names_sort_without_regard_to_case(auditor_client):
+    for name in ["beta", "Alpha", "gamma", "Delta"]:
+        ProgrammeFactory(name=name)
+
+    assert _names_in_list(auditor_client, "name") == ["Alpha", "beta", "Delta", "gamma"]
+    assert _names_in_list(auditor_client, "-name") == [
+        "gamma",
+        "Delta",
+        "beta",
+        "Alpha",
+    ]
+    assert _names_in_list(auditor_client, None) == ["Alpha", "beta", "Delta", "gamma"]
+
+
+def test_pages_show_a_true_minus_and_counts_in_words():
+    assert format_gbp_whole(Decimal("-44680000")) == "\u2212£44,680,000"
+    assert format_pct(Decimal("-8.21")) == "\u22128.21%"
+    assert count_text(1, "day") == "1 day"
+    assert count_text(3377, "day") == "3,377 days"
+    assert count_text(1, "programme") == "1 programme"
+    assert count_text(2, "person", "people") == "2 people"
+    assert signed_count_text(-1096, "day") == "\u22121,096 days"
+    assert signed_count_text(1, "day") == "+1 day"
+
+
+@pytest.mark.parametrize(
+    ("largest", "title", "suffix"),
+    [
+        (Decimal("22580000000"), "£ billion", "bn"),
+        (Decimal("999999999"), "£ million", "m"),
+        (Decimal("242000000"), "£ million", "m"),
+    ],
+)
+def test_a_chart_axis_uses_the_unit_of_its_labels(largest, title, suffix):
+    _, axis_title, _, tick_suffix = chart_unit([Decimal("1000"), None, largest])
+
+    assert (axis_title, tick_suffix) == (title, suffix)
+
+
+class _Department:
+    def __init__(self, abbreviation, cost, benefits):
+        self.name = self.abbreviation = abbreviation
+        self.programme_count = 1
+        self.whole_life_cost_total = self.matched_cost_gbp = cost
+        self.benefits_total = self.matched_benefits_gbp = benefits
+        self.whole_life_cost_reported = self.benefits_reported = 1
+
+
+def test_department_bars_axis_ticks_agree_with_the_bar_labels():
+    departments = [
+        _Department("DWP", Decimal("17310000000"), Decimal("70640000000")),
+        _Department("MOJ", Decimal("2040000000"), Decimal("2550000000")),
+    ]
+
+    card = charts.department_bars_card(
+        slug="d", departments=departments, data_up_to=None, source=""
+    )
+
+    axis = card.figure["layout"]["xaxis"]
+    assert axis["title"]["text"] == "£ billion"
+    assert axis["ticksuffix"] == "bn"
+    assert card.subtitle.startswith("£ billion")
+    cost = card.figure["data"][0]
+    for value, label in zip(cost["x"], cost["text"], strict=True):
+        # The bar's length in the axis unit is the number its label states.
+        assert label == f"£{value:.2f}".rstrip("0").rstrip(".") + "bn"
+    assert card.figure["layout"]["uniformtext"]["mode"] == "hide"
+
+
+@pytest.mark.django_db
+def test_delivery_confidence_axis_runs_red_to_green_with_unrated_apart():
+    programme = ProgrammeFactory()
+    for year, rating in [
+        (2019, Rating.RED),
+        (2020, Rating.EXEMPT),
+        (2021, Rating.GREEN),
+    ]:
+        AssessmentFactory(
+            programme=programme, rating=rating, data_date=datetime.date(year, 3, 31)
+        )
+    assessments = list(programme.assessments.order_by("data_date"))
+
+    card = charts.ratings_card(
+        slug="r", scope="x", assessments=assessments, data_up_to=None, source=""
+    )
+
+    layout = card.figure["layout"]
+    assert layout["yaxis"]["categoryarray"] == [
+        "Red",
+        "Amber/Red",
+        "Amber",
+        "Amber/Green",
+        "Green",
+    ]
+    assert "Exempt" in layout["yaxis2"]["categoryarray"]
+    # The scale and the off-scale panel do not overlap: Exempt is not "below Red".
+    assert layout["yaxis"]["domain"][1] < layout["yaxis2"]["domain"][0]
+    on_scale, off_scale = card.figure["data"]
+    assert on_scale["y"] == ["Red", None, "Green"]
+    assert off_scale["yaxis"] == "y2"
+    assert off_scale["y"] == ["Exempt"]

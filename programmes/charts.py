@@ -352,8 +352,8 @@ def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
 def _label_positions(programmes):
     """Each point's label on the side away from the nearer edge, so no name is cut
     off at the plot's right or top."""
-    widest = max(p.whole_life_cost_gbp for p in programmes) or 1
-    tallest = max(p.benefits_gbp for p in programmes) or 1
+    widest = max((p.whole_life_cost_gbp for p in programmes), default=0) or 1
+    tallest = max((p.benefits_gbp for p in programmes), default=0) or 1
     positions = []
     for p in programmes:
         vertical = "bottom" if p.benefits_gbp > tallest * Decimal("0.8") else "top"

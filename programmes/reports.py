@@ -5,6 +5,8 @@ import datetime
 
 from django import forms
 from django.db.models import Max, Min, Subquery
+from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from .budget import (
@@ -278,13 +280,68 @@ def budget_query(
     return BudgetQuery(figures=figures, selected=selected, rename=rename)
 
 
+class ProgrammeNameField(forms.CharField):
+    """A programme named by its slug or its display name (any case): a text box,
+    which JavaScript turns into an accessible autocomplete, rather than a select
+    holding every programme."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        programme = (
+            Programme.objects.filter(slug=value).first()
+            or Programme.objects.filter(name__iexact=value).order_by("pk").first()
+        )
+        if programme is None:
+            raise forms.ValidationError(
+                f"No programme is called {value!r}: type part of its name and choose "
+                "it from the list, or leave Programme empty for every programme."
+            )
+        return programme
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Programme) else value
+
+
+def changed_fields():
+    """The field names the change log holds, for its filter."""
+    names = (
+        ChangeLogEntry.objects.exclude(field="")
+        .values_list("field", flat=True)
+        .distinct()
+        .order_by("field")
+    )
+    return [("", "Any field"), *((name, name) for name in names)]
+
+
+def programme_suggestions(text, limit=20):
+    """Names and slugs of programmes whose name contains `text`, for the change
+    log's programme autocomplete."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Programme.objects.filter(name__icontains=text)
+        .order_by(Lower("name"))
+        .values("name", "slug")[:limit]
+    )
+
+
 class ChangeLogForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.order_by("name"),
-        to_field_name="slug",
+    programme = ProgrammeNameField(
         required=False,
-        empty_label="Any programme",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        label="Programme",
+        help_text="Type part of its name",
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-30",
+                "data-module": "app-programme-autocomplete",
+                "data-source": reverse_lazy("programmes:change-log-programmes"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
     user = forms.CharField(
         required=False,
@@ -293,11 +350,11 @@ class ChangeLogForm(forms.Form):
             attrs={"class": "govuk-input govuk-input--width-20", "spellcheck": "false"}
         ),
     )
-    field = forms.CharField(
+    field = forms.ChoiceField(
         required=False,
         label="Field",
-        help_text="For example, amount (£) or rating",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        choices=changed_fields,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     date_from = RecordedDateField(
         required=False,

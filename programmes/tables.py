@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from .budget import BUDGET_COLUMNS
 from .charts import NO_RATING, OFF_SCALE, ON_SCALE, rating_tag_class
+from .history import in_words
 from .models import DeliveryConfidenceAssessment, Programme
 from .money import format_gbp_short, format_gbp_whole, format_pct
 
@@ -219,8 +220,24 @@ class ChangeLogTable(tables.Table):
         template_name = "django_tables2/govuk.html"
         empty_text = "No changes match these filters."
 
+    def _worded(self, record):
+        # The page's lines in words, resolved together: one query per kind of
+        # record they name, not one per cell.
+        cache = getattr(self, "_in_words", None)
+        if cache is None:
+            page = getattr(self, "page", None)
+            rows = [row.record for row in page.object_list] if page else [record]
+            cache = self._in_words = {e.pk: e for e in in_words(rows)}
+        return cache.get(record.pk) or in_words([record])[0]
+
     def render_object_repr(self, value, record):
-        return f"{record.model_label}: {value}"
+        return f"{record.model_label}: {self._worded(record).object_repr}"
+
+    def render_old_value(self, value, record):
+        return self._worded(record).old_value
+
+    def render_new_value(self, value, record):
+        return self._worded(record).new_value
 
     def render_action(self, value, record):
         return record.get_action_display()

@@ -13,7 +13,7 @@ from programmes.models import DeliveryConfidenceAssessment
 from programmes.money import chart_unit, format_gbp_whole, format_pct
 from programmes.wording import count_text, signed_count_text
 
-from .factories import AssessmentFactory, ProgrammeFactory
+from .factories import AssessmentFactory, FigureFactory, ProgrammeFactory
 
 Rating = DeliveryConfidenceAssessment.Rating
 
@@ -156,3 +156,77 @@ def test_delivery_confidence_axis_runs_red_to_green_with_unrated_apart():
     assert on_scale["y"] == ["Red", None, "Green"]
     assert off_scale["yaxis"] == "y2"
     assert off_scale["y"] == ["Exempt"]
+
+
+@pytest.mark.django_db
+def test_the_change_log_names_records_in_words(auditor_client):
+    figure = FigureFactory()
+    programme = figure.programme
+
+    page = auditor_client.get(reverse("programmes:change-log")).text
+
+    assert f"programme: {programme.name}" in page
+    assert f"source: {figure.source.title}" in page
+    assert f"department: {programme.department.name}" in page
+    assert f"programme: {programme.pk};" not in page
+    assert f"source: {figure.source.pk};" not in page
+
+
+@pytest.mark.django_db
+def test_the_change_log_filters_by_a_programme_named_in_any_case(auditor_client):
+    wanted, other = ProgrammeFactory(name="Prison Digital"), ProgrammeFactory()
+
+    by_name = auditor_client.get(
+        reverse("programmes:change-log"), {"programme": "prison DIGITAL"}
+    )
+    unknown = auditor_client.get(
+        reverse("programmes:change-log"), {"programme": "No such thing"}
+    )
+    suggestions = auditor_client.get(
+        reverse("programmes:change-log-programmes"), {"q": "digi"}
+    ).json()
+
+    assert by_name.status_code == 200
+    assert wanted.name in by_name.text
+    assert other.name not in by_name.text.split("</form>")[1]
+    assert unknown.status_code == 400
+    assert "No programme is called" in unknown.text
+    assert suggestions == {"programmes": [{"name": wanted.name, "slug": wanted.slug}]}
+    # No select holding every programme.
+    assert f'<option value="{other.slug}"' not in by_name.text
+
+
+@pytest.mark.django_db
+def test_the_change_log_field_filter_lists_the_fields_changed(auditor_client):
+    figure = FigureFactory()
+    figure.amount_gbp = Decimal("2000000.00")
+    figure._change_reason = "typo"
+    figure.save()
+
+    page = auditor_client.get(reverse("programmes:change-log")).text
+    filtered = auditor_client.get(
+        reverse("programmes:change-log"), {"field": "amount (£)"}
+    )
+
+    assert '<select name="field"' in page
+    assert '<option value="amount (£)">amount (£)</option>' in page
+    assert filtered.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_programme_page_links_auditors_to_its_change_history(auditor_client, client):
+    from accounts.services import create_user_with_role
+
+    programme = ProgrammeFactory()
+    url = reverse("programmes:programme-detail", args=[programme.slug])
+    link = f"/reports/changes/?programme={programme.slug}"
+    reader = create_user_with_role(
+        username="reader", role="civil-servant", password="a-long-test-password-2"
+    )
+
+    as_auditor = auditor_client.get(url).text
+    client.force_login(reader)
+    as_reader = client.get(url).text
+
+    assert link in as_auditor
+    assert link not in as_reader

@@ -230,3 +230,64 @@ def test_a_programme_page_links_auditors_to_its_change_history(auditor_client, c
 
     assert link in as_auditor
     assert link not in as_reader
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date_from": "1/1/2020"},
+        {"date_from": "1 January 2020"},
+        {"date_from": "2020-01-01"},
+        {"date_from_day": "1", "date_from_month": "1", "date_from_year": "2020"},
+        {"date_from_day": "01", "date_from_month": "jan", "date_from_year": "2020"},
+    ],
+)
+@pytest.mark.django_db
+def test_date_filters_take_the_uk_ways_of_writing_a_date(auditor_client, query):
+    page = auditor_client.get(reverse("programmes:change-log"), query)
+
+    assert page.status_code == 200
+    assert page.context["form"].cleaned_data["date_from"] == datetime.date(2020, 1, 1)
+    # GOV.UK's date input: a day, a month and a year box in a fieldset.
+    assert 'name="date_from_day"' in page.text
+    assert 'value="2020"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"as_at_day": "31", "as_at_year": "2021"}, "As at must include a month"),
+        (
+            {"as_at_day": "31", "as_at_month": "2", "as_at_year": "2021"},
+            "As at must be a real date",
+        ),
+        (
+            {"as_at_day": "3", "as_at_month": "2", "as_at_year": "21"},
+            "Year must include 4 numbers",
+        ),
+        ({"as_at": "31/31/2021"}, "is not a date: enter a day, month and year"),
+    ],
+)
+@pytest.mark.django_db
+def test_a_date_that_cannot_be_read_gets_a_helpful_error(
+    auditor_client, query, message
+):
+    page = auditor_client.get(reverse("programmes:budget-report"), query)
+
+    assert page.status_code == 400
+    assert message in page.text
+
+
+@pytest.mark.django_db
+def test_as_at_from_three_boxes_is_the_end_of_that_day(auditor_client):
+    page = auditor_client.get(
+        reverse("programmes:budget-report"),
+        {"as_at_day": "31", "as_at_month": "3", "as_at_year": "2021"},
+    )
+
+    moment = page.context["form"].cleaned_data["as_at"]
+    assert (moment.date(), moment.hour, moment.minute) == (
+        datetime.date(2021, 3, 31),
+        23,
+        59,
+    )

@@ -386,4 +386,24 @@ def disruption_detail(disruption):
         .order_by("programme__name")
     )
     totals = disruptions_with_totals().get(pk=disruption.pk)
-    return totals, impacts
+    return totals, impacts, related_disruptions(disruption, impacts)
+
+
+def related_disruptions(disruption, impacts):
+    """Other disruptions that hit any of the same programmes (EU exit and the 2019
+    border reset share Digital Services at the Border), each with the programmes
+    they share, in one query."""
+    hit = {impact.programme_id: impact.programme for impact in impacts}
+    shared = (
+        DisruptionImpact.objects.filter(programme_id__in=hit)
+        .exclude(disruption=disruption)
+        .select_related("disruption")
+        .order_by("disruption__started_on", "disruption__name", "programme__name")
+    )
+    related = {}
+    for impact in shared:
+        related.setdefault(impact.disruption, []).append(hit[impact.programme_id])
+    return [
+        {"disruption": other, "programmes": programmes}
+        for other, programmes in related.items()
+    ]

@@ -291,3 +291,24 @@ def test_as_at_from_three_boxes_is_the_end_of_that_day(auditor_client):
         23,
         59,
     )
+
+
+@pytest.mark.django_db
+def test_a_disruption_page_says_when_it_started_and_links_related_ones(
+    auditor_client, demo_data
+):
+    eu_exit = auditor_client.get(
+        reverse("programmes:disruption-detail", args=["eu-exit"])
+    ).text
+    reset = auditor_client.get(
+        reverse(
+            "programmes:disruption-detail",
+            args=["digital-services-at-the-border-reset-2019"],
+        )
+    ).text
+
+    assert "23 June 2016" in eu_exit
+    assert 'href="/disruptions/digital-services-at-the-border-reset-2019/"' in eu_exit
+    assert "also hit Digital Services at the Border" in eu_exit
+    assert 'href="/disruptions/eu-exit/"' in reset
+    assert "Not recorded" in reset  # its start day is not published

@@ -125,14 +125,20 @@ def _foreign_keys():
     return keys
 
 
+def _piece(text):
+    key, separator, value = text.partition(": ")
+    return (key, value) if separator else (text, None)
+
+
 _IMPACT = re.compile(r"^Impact of disruption #(\d+)$")
 
 
 def in_words(entries):
     """Log lines with the ids of related records ("programme: 4; source: 50", a
-    field "source" from 49 to 50) given as those records' names, for reading. Lines
-    written before names were resolved are shown the same way. One query per kind
-    of record named on the page; ids of deleted records stay as "#50"."""
+    field "source" from 49 to 50) given as those records' names, for reading. The
+    log keeps the ids it was written with (cheap to write, and the names may change);
+    they are named when shown, old lines included. One query per kind of record the
+    page names; the id of a record since deleted is shown as "#50"."""
     keys = _foreign_keys()
     wanted = {}
 
@@ -142,12 +148,14 @@ def in_words(entries):
             if entry.field:
                 yield attr, [(entry.field, text)]
             else:
-                yield attr, [p.partition(": ")[::2] for p in text.split("; ") if p]
+                # "field: value" pieces; a piece of a value that itself held
+                # "; " has no key and is kept exactly as written.
+                yield attr, [_piece(p) for p in text.split("; ")]
 
     for entry in entries:
         for _, pairs in parts(entry):
             for key, value in pairs:
-                if key in keys and value.isdigit():
+                if key in keys and value and value.isdigit():
                     wanted.setdefault(keys[key], set()).add(int(value))
         impact = _IMPACT.match(entry.object_repr)
         if impact:
@@ -158,7 +166,7 @@ def in_words(entries):
     }
 
     def word(key, value):
-        if key not in keys or not value.isdigit():
+        if key not in keys or not value or not value.isdigit():
             return value
         return names.get(keys[key], {}).get(int(value), f"#{value}")
 
@@ -167,7 +175,10 @@ def in_words(entries):
             if entry.field:
                 setattr(entry, attr, word(entry.field, pairs[0][1]))
             else:
-                setattr(entry, attr, "; ".join(f"{k}: {word(k, v)}" for k, v in pairs))
+                text = "; ".join(
+                    k if v is None else f"{k}: {word(k, v)}" for k, v in pairs
+                )
+                setattr(entry, attr, text)
         impact = _IMPACT.match(entry.object_repr)
         if impact:
             entry.object_repr = "Impact of " + word("disruption", impact[1])

@@ -312,3 +312,15 @@ def test_a_disruption_page_says_when_it_started_and_links_related_ones(
     assert "also hit Digital Services at the Border" in eu_exit
     assert 'href="/disruptions/eu-exit/"' in reset
     assert "Not recorded" in reset  # its start day is not published
+
+
+def test_change_log_text_without_ids_is_kept_exactly():
+    from programmes.history import in_words
+    from programmes.models import ChangeLogEntry
+
+    summary = "name: A; B; description: x: y; note: "
+    entry = ChangeLogEntry(field="", old_value="", new_value=summary, object_repr="z")
+
+    in_words([entry])
+
+    assert entry.new_value == summary

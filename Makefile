@@ -59,6 +59,10 @@ assets:
 	rm -rf static/vendor/govuk-frontend/assets/fonts
 	cp node_modules/plotly.js-basic-dist-min/plotly-basic.min.js static/vendor/plotly/
 	cp node_modules/plotly.js-basic-dist-min/LICENSE static/vendor/plotly/
+	mkdir -p static/vendor/accessible-autocomplete
+	cp node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.js node_modules/accessible-autocomplete/dist/accessible-autocomplete.min.css node_modules/accessible-autocomplete/LICENSE.txt static/vendor/accessible-autocomplete/
+	sed -i '/sourceMappingURL/d' static/vendor/accessible-autocomplete/accessible-autocomplete.min.js
+	sed -i 's#/\*\# sourceMappingURL=[^*]*\*/##' static/vendor/accessible-autocomplete/accessible-autocomplete.min.css
 	# No source maps are shipped, so no file may point at one (collectstatic checks).
 	sed -i '/sourceMappingURL/d' static/vendor/govuk-frontend/all.bundle.js
 

@@ -3,14 +3,16 @@ table, a text description and a "data up to" date, built together so the chart a
 its table cannot disagree. Floats appear only in the plotly figure."""
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from .exports import safe_cell
 from .models import DeliveryConfidenceAssessment
-from .money import MILLION, format_gbp_short, format_gbp_whole, format_pct
+from .money import chart_unit, format_gbp_short, format_gbp_whole, format_pct
 from .periods import financial_year_label
+from .wording import count_text, signed_count_text
 
 # The Government Analysis Function's categorical palette, in its order.
 PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -42,6 +44,10 @@ RATING_ORDER = [
     Rating.AMBER_GREEN,
     Rating.GREEN,
 ]
+
+
+# The one wording for a programme with no published rating, on every page.
+NO_RATING = "No rating published"
 
 
 def rating_tag_class(rating):
@@ -100,13 +106,31 @@ def text_cell(text, value=None):
     return Cell(text, text if value is None else value)
 
 
-def _millions(amount):
-    return None if amount is None else float(amount / MILLION)
+def _scaled(amount, unit):
+    """An amount in the chart's unit (money.chart_unit), as the float plotly needs."""
+    return None if amount is None else float(amount / unit[0])
+
+
+def _money_axis(unit, title_suffix=""):
+    """A value axis in the chart's one unit: titled "£ billion", ticked "£20bn"."""
+    _, title, prefix, suffix = unit
+    return {
+        "title": {"text": title + title_suffix},
+        "tickprefix": prefix,
+        "ticksuffix": suffix,
+        "separatethousands": True,
+        "exponentformat": "none",
+        "automargin": True,
+        "rangemode": "tozero",
+    }
 
 
 def _layout(x_title, y_title, **extra):
     layout = {
         "font": {"family": FONT, "size": 14, "color": "#0b0c0c"},
+        # A bar label too small to read is left off (the table has every number),
+        # so labels never shrink into each other ("£242m£242m").
+        "uniformtext": {"minsize": 12, "mode": "hide"},
         "margin": {"l": 80, "r": 30, "t": 30, "b": 60},
         "legend": {"orientation": "h", "y": -0.2},
         "xaxis": {"title": {"text": x_title}, "automargin": True},
@@ -123,15 +147,15 @@ def _layout(x_title, y_title, **extra):
     return layout
 
 
-def _bar_trace(index, label, categories, amounts, *, horizontal=False):
-    """One bar series in £ million: the palette colour and a pattern of its own (never
-    colour alone), each bar labelled with its readable amount."""
+def _bar_trace(index, label, categories, amounts, unit, *, horizontal=False):
+    """One bar series in the chart's unit: the palette colour and a pattern of its own
+    (never colour alone), each bar labelled with its readable amount."""
     category_axis, value_axis = ("y", "x") if horizontal else ("x", "y")
     trace = {
         "type": "bar",
         "name": label,
         category_axis: categories,
-        value_axis: [_millions(a) for a in amounts],
+        value_axis: [_scaled(a, unit) for a in amounts],
         "text": [format_gbp_short(a) for a in amounts],
         "textposition": "outside",
         "cliponaxis": False,
@@ -184,6 +208,7 @@ def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
     missing = [label for key, label in CUMULATIVE_SERIES if key not in present]
     cumulative = running_totals(yearly_rows, [key for key, _ in series])
     years = list(cumulative)
+    unit = chart_unit(v for year in cumulative.values() for v in year.values())
     traces = []
     for i, (key, label) in enumerate(series):
         traces.append(
@@ -192,10 +217,14 @@ def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
                 "mode": "lines+markers",
                 "name": label,
                 "x": [financial_year_label(y) for y in years],
-                "y": [_millions(cumulative[y][key]) for y in years],
+                "y": [_scaled(cumulative[y][key], unit) for y in years],
                 "line": {"color": PALETTE[i], "dash": DASHES[i % 4], "width": 3},
                 "marker": {"symbol": SYMBOLS[i % 4], "size": 9},
-                "hovertemplate": "%{x}: £%{y:,.1f}m<extra>" + label + "</extra>",
+                "hovertemplate": "%{x}: £%{y:,.2f}"
+                + unit[3]
+                + "<extra>"
+                + label
+                + "</extra>",
             }
         )
     rows = [
@@ -226,7 +255,7 @@ def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
         title="Cumulative spend and benefits by financial year"
         if benefits
         else "Cumulative spend by financial year",
-        subtitle=f"£ million, nominal prices, {scope}, running totals of the current "
+        subtitle=f"{unit[1]}, nominal prices, {scope}, running totals of the current "
         "figures for each year (figures in real terms are not added in)",
         source=source,
         data_up_to=data_up_to,
@@ -235,7 +264,12 @@ def cumulative_spend_card(*, slug, scope, yearly_rows, data_up_to, source):
         description=description,
         figure={
             "data": traces,
-            "layout": _layout("Financial year", "£ million, cumulative"),
+            "layout": _layout(
+                "Financial year",
+                "",
+                yaxis=_money_axis(unit, ", cumulative"),
+                legend={"orientation": "h", "y": -0.25},
+            ),
         }
         if years
         else None,
@@ -249,16 +283,24 @@ def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
         for p in programmes
         if p.whole_life_cost_gbp is not None and p.benefits_gbp is not None
     ]
+    unit = chart_unit(
+        [p.whole_life_cost_gbp for p in both] + [p.benefits_gbp for p in both]
+    )
     trace = {
         "type": "scatter",
         "mode": "markers+text",
         "name": "Programme",
-        "x": [_millions(p.whole_life_cost_gbp) for p in both],
-        "y": [_millions(p.benefits_gbp) for p in both],
+        "x": [_scaled(p.whole_life_cost_gbp, unit) for p in both],
+        "y": [_scaled(p.benefits_gbp, unit) for p in both],
         "text": [p.name for p in both],
-        "textposition": "top center",
+        "textposition": _label_positions(both),
+        "cliponaxis": False,
         "marker": {"color": PALETTE[0], "size": 12, "symbol": "circle"},
-        "hovertemplate": "%{text}<br>Cost £%{x:,.1f}m<br>Benefits £%{y:,.1f}m<extra></extra>",
+        "hovertemplate": "%{text}<br>Cost £%{x:,.2f}"
+        + unit[3]
+        + "<br>Benefits £%{y:,.2f}"
+        + unit[3]
+        + "<extra></extra>",
     }
     rows = [
         [
@@ -283,7 +325,8 @@ def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Whole-life cost against benefits, by programme",
-        subtitle=f"£ million, nominal prices, {scope}, the newest nominal whole-life baselines",
+        subtitle=f"{unit[1]}, nominal prices, {scope}, the newest nominal whole-life "
+        "baselines",
         source=source,
         data_up_to=data_up_to,
         columns=["Programme", "Whole-life cost (£)", "Benefits baseline (£)"],
@@ -292,14 +335,31 @@ def cost_benefit_scatter_card(*, slug, scope, programmes, data_up_to, source):
         figure={
             "data": [trace],
             "layout": _layout(
-                "Whole-life cost, £ million",
-                "Benefits baseline, £ million",
+                "",
+                "",
+                xaxis=_money_axis(unit)
+                | {"title": {"text": f"Whole-life cost, {unit[1]}"}},
+                yaxis=_money_axis(unit)
+                | {"title": {"text": f"Benefits baseline, {unit[1]}"}},
                 showlegend=False,
             ),
         }
         if both
         else None,
     )
+
+
+def _label_positions(programmes):
+    """Each point's label on the side away from the nearer edge, so no name is cut
+    off at the plot's right or top."""
+    widest = max((p.whole_life_cost_gbp for p in programmes), default=0) or 1
+    tallest = max((p.benefits_gbp for p in programmes), default=0) or 1
+    positions = []
+    for p in programmes:
+        vertical = "bottom" if p.benefits_gbp > tallest * Decimal("0.8") else "top"
+        side = "left" if p.whole_life_cost_gbp > widest / 2 else "right"
+        positions.append(f"{vertical} {side}")
+    return positions
 
 
 def benefit_per_pound(department):
@@ -323,15 +383,17 @@ def department_bars_card(*, slug, departments, data_up_to, source):
         )
     )
     names = [d.abbreviation for d in shown]
-    traces = []
-    for i, (attr, label) in enumerate(
-        [
-            ("whole_life_cost_total", "Whole-life cost"),
-            ("benefits_total", "Benefits baseline"),
-        ]
-    ):
-        values = [getattr(d, attr) for d in shown]
-        traces.append(_bar_trace(i, label, names, values, horizontal=True))
+    measures = [
+        ("whole_life_cost_total", "Whole-life cost"),
+        ("benefits_total", "Benefits baseline"),
+    ]
+    unit = chart_unit(getattr(d, attr) for d in shown for attr, _ in measures)
+    traces = [
+        _bar_trace(
+            i, label, names, [getattr(d, attr) for d in shown], unit, horizontal=True
+        )
+        for i, (attr, label) in enumerate(measures)
+    ]
     rows = [
         [
             text_cell(d.name),
@@ -380,7 +442,8 @@ def department_bars_card(*, slug, departments, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Whole-life cost and benefits by department",
-        subtitle="£ million, nominal prices, all programmes, the newest nominal whole-life baseline of each",
+        subtitle=f"{unit[1]}, nominal prices, all programmes, the newest nominal "
+        "whole-life baseline of each",
         source=source,
         data_up_to=data_up_to,
         columns=[
@@ -396,8 +459,10 @@ def department_bars_card(*, slug, departments, data_up_to, source):
         figure={
             "data": traces,
             "layout": _layout(
-                "£ million",
                 "",
+                "",
+                xaxis=_money_axis(unit),
+                yaxis={"automargin": True},
                 barmode="group",
                 height=max(360, 70 * len(shown) + 120),
                 margin={"l": 80, "r": 90, "t": 30, "b": 60},
@@ -429,8 +494,9 @@ def yearly_money_card(*, slug, scope, lines, data_up_to, source):
         if any(getattr(line, k).gbp is not None for line in lines)
     ]
     labels = [line.financial_year_label for line in lines]
+    unit = chart_unit(getattr(line, key).gbp for line in lines for key, _ in present)
     traces = [
-        _bar_trace(i, label, labels, [getattr(line, key).gbp for line in lines])
+        _bar_trace(i, label, labels, [getattr(line, key).gbp for line in lines], unit)
         for i, (key, label) in enumerate(present)
     ]
     agreement = {
@@ -485,7 +551,7 @@ def yearly_money_card(*, slug, scope, lines, data_up_to, source):
     return ChartCard(
         slug=slug,
         title="Baseline, forecast and actual by financial year",
-        subtitle=f"£ million, {scope}, the current figure for each year, in the prices "
+        subtitle=f"{unit[1]}, {scope}, the current figure for each year, in the prices "
         "of its release (see the table)",
         source=source,
         data_up_to=data_up_to,
@@ -505,7 +571,9 @@ def yearly_money_card(*, slug, scope, lines, data_up_to, source):
         description=description,
         figure={
             "data": traces,
-            "layout": _layout("Financial year", "£ million", barmode="group"),
+            "layout": _layout(
+                "Financial year", "", yaxis=_money_axis(unit), barmode="group"
+            ),
         }
         if lines
         else None,
@@ -517,33 +585,35 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
     dated = [s for s in snapshots if s.end_date]
     trace = {
         "type": "scatter",
-        "mode": "lines+markers+text",
+        "mode": "lines+markers",
         "name": "Reported end date",
         "x": [s.data_date.isoformat() for s in dated],
         "y": [s.end_date.isoformat() for s in dated],
-        "text": [s.end_date.strftime("%b %Y") for s in dated],
-        "textposition": "top center",
         "line": {"color": PALETTE[0], "width": 3, "shape": "hv"},
         "marker": {"symbol": "circle", "size": 9},
-        "hovertemplate": "Reported %{x|%d %b %Y}: ends %{y|%d %b %Y}<extra></extra>",
+        "hovertemplate": "Reported %{x|%-d %b %Y}: ends %{y|%-d %b %Y}<extra></extra>",
     }
     rows, previous = [], None
     for s in snapshots:
         change = (s.end_date - previous).days if previous and s.end_date else None
         rows.append(
             [
-                text_cell(s.data_date.strftime("%d %B %Y"), s.data_date.isoformat()),
+                text_cell(s.data_date.strftime("%-d %B %Y"), s.data_date.isoformat()),
                 text_cell(
-                    s.start_date.strftime("%d %B %Y")
+                    s.start_date.strftime("%-d %B %Y")
                     if s.start_date
                     else "Not reported",
                     s.start_date.isoformat() if s.start_date else None,
                 ),
                 text_cell(
-                    s.end_date.strftime("%d %B %Y") if s.end_date else "Not reported",
+                    s.end_date.strftime("%-d %B %Y") if s.end_date else "Not reported",
                     s.end_date.isoformat() if s.end_date else None,
                 ),
-                Cell("" if change is None else f"{change:+,} days", change, True),
+                Cell(
+                    "" if change is None else signed_count_text(change, "day"),
+                    change,
+                    True,
+                ),
             ]
         )
         previous = s.end_date or previous
@@ -551,9 +621,9 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
         first, last = dated[0], dated[-1]
         slip = (last.end_date - first.end_date).days
         description = (
-            f"First reported end date {first.end_date:%d %B %Y} (data of "
-            f"{first.data_date:%B %Y}); latest {last.end_date:%d %B %Y} (data of "
-            f"{last.data_date:%B %Y}): {abs(slip):,} days "
+            f"First reported end date {first.end_date:%-d %B %Y} (data of "
+            f"{first.data_date:%B %Y}); latest {last.end_date:%-d %B %Y} (data of "
+            f"{last.data_date:%B %Y}): {count_text(abs(slip), 'day')} "
             f"{'later' if slip >= 0 else 'earlier'}. See the table for every release."
         )
     else:
@@ -570,7 +640,13 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
         figure={
             "data": [trace],
             "layout": _layout(
-                "Data date of the release", "Reported end date", showlegend=False
+                "",
+                "",
+                xaxis=date_axis(
+                    "Data date of the release", [s.data_date for s in dated]
+                ),
+                yaxis=date_axis("Reported end date", [s.end_date for s in dated]),
+                showlegend=False,
             ),
         }
         if dated
@@ -578,44 +654,107 @@ def end_date_card(*, slug, scope, snapshots, data_up_to, source):
     )
 
 
+# The scale, worst to best, drawn bottom to top; Exempt, Reset and Not set are no
+# point on it and are drawn apart, above, not below Red as if worse.
+ON_SCALE = [
+    Rating.RED,
+    Rating.AMBER_RED,
+    Rating.AMBER,
+    Rating.AMBER_GREEN,
+    Rating.GREEN,
+]
+OFF_SCALE = [Rating.NOT_SET, Rating.EXEMPT, Rating.RESET]
+
+
+def _category_axis(ratings, domain):
+    labels = [Rating(r).label for r in ratings]
+    return {
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": labels,
+        "range": [-0.5, len(labels) - 0.5],
+        "domain": domain,
+        "automargin": True,
+    }
+
+
+def _ratings_layout(off_scale):
+    layout = _layout(
+        "Data date",
+        "",
+        yaxis=_category_axis(ON_SCALE, [0, 0.68 if off_scale else 1]),
+        xaxis={"title": {"text": "Data date"}, "automargin": True},
+    )
+    if off_scale:
+        layout["yaxis2"] = _category_axis(OFF_SCALE, [0.78, 1]) | {
+            "title": {"text": "Off the scale"}
+        }
+    return layout
+
+
+def _rating_trace(index, name, points, shown):
+    """One scale's assessments; those `shown` rejects leave a gap in the line."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "legendgroup": name,
+        "connectgaps": False,
+        "x": [a.data_date.isoformat() for a in points],
+        "y": [a.get_rating_display() if shown(a) else None for a in points],
+        "line": {"color": "#505a5f", "dash": DASHES[index], "width": 2},
+        "marker": {
+            "size": 14,
+            "symbol": SYMBOLS[index],
+            "color": [RATING_TAGS[a.rating][2] for a in points],
+            "line": {"color": [RATING_TAGS[a.rating][1] for a in points], "width": 2},
+        },
+        "customdata": [a.assessor_name for a in points],
+        "hovertemplate": "%{x|%-d %b %Y}: %{y} (%{customdata})<extra></extra>",
+    }
+
+
+def date_axis(title, dates):
+    """A date axis ticked "Mar 2025", padded so a single date or a label at either
+    end is not squeezed or cut off."""
+    if not dates:
+        return {"title": {"text": title}, "type": "date", "automargin": True}
+    first, last = min(dates), max(dates)
+    pad = max((last - first) / 10, datetime.timedelta(days=90))
+    return {
+        "title": {"text": title},
+        "type": "date",
+        "tickformat": "%b %Y",
+        "range": [(first - pad).isoformat(), (last + pad).isoformat()],
+        "automargin": True,
+    }
+
+
 def ratings_card(*, slug, scope, assessments, data_up_to, source):
     """Delivery confidence over time, one series per scale so the change from five
     points to three shows as a visible break."""
-    categories = [Rating(r).label for r in RATING_ORDER]
-    traces = []
     scales = DeliveryConfidenceAssessment.Scale
+    traces = []
+    off_scale = False
     for i, (scale, label) in enumerate(scales.choices):
         points = [a for a in assessments if a.scale == scale]
         if not points:
             continue
+        # The line runs Red -> Green and breaks where an assessment is off it.
         traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines+markers+text",
-                "name": f"{label} scale",
-                "x": [a.data_date.isoformat() for a in points],
-                "y": [a.get_rating_display() for a in points],
-                "text": [a.get_rating_display() for a in points],
-                "textposition": "top center",
-                "line": {"color": "#505a5f", "dash": DASHES[i], "width": 2},
-                "marker": {
-                    "size": 14,
-                    "symbol": SYMBOLS[i],
-                    "color": [RATING_TAGS[a.rating][2] for a in points],
-                    "line": {
-                        "color": [RATING_TAGS[a.rating][1] for a in points],
-                        "width": 2,
-                    },
-                },
-                "customdata": [a.assessor_name for a in points],
-                "hovertemplate": "%{x|%d %b %Y}: %{y} (%{customdata})<extra></extra>",
-            }
+            _rating_trace(i, f"{label} scale", points, lambda a: a.rating in ON_SCALE)
         )
+        unrated = [a for a in points if a.rating not in ON_SCALE]
+        if unrated:
+            off_scale = True
+            trace = _rating_trace(i, f"{label} scale", unrated, lambda a: True)
+            trace.update(mode="markers", yaxis="y2", showlegend=False)
+            traces.append(trace)
     rows, previous_scale = [], None
     for a in assessments:
         rows.append(
             [
-                text_cell(a.data_date.strftime("%d %B %Y"), a.data_date.isoformat()),
+                text_cell(a.data_date.strftime("%-d %B %Y"), a.data_date.isoformat()),
                 text_cell(a.get_rating_display(), a.get_rating_display()),
                 text_cell(a.get_scale_display()),
                 text_cell(a.assessor_name),
@@ -651,17 +790,7 @@ def ratings_card(*, slug, scope, assessments, data_up_to, source):
         description=description,
         figure={
             "data": traces,
-            "layout": _layout(
-                "Data date",
-                "",
-                yaxis={
-                    "type": "category",
-                    "categoryorder": "array",
-                    "categoryarray": categories,
-                    "range": [-0.5, len(categories) - 0.5],
-                    "automargin": True,
-                },
-            ),
+            "layout": _ratings_layout(off_scale),
         }
         if assessments
         else None,

@@ -22,6 +22,7 @@ from .models import (
     in_stated_order,
 )
 from .money import format_gbp_short
+from .wording import count_text
 
 GMPP_TITLE = "Government Major Projects Portfolio data releases"
 
@@ -117,7 +118,7 @@ def rating_summary(programmes):
         rows.append(
             {
                 "rating": "",
-                "label": "No rating published",
+                "label": charts.NO_RATING,
                 "tag_class": "govuk-tag--grey",
                 "count": counts[""],
             }
@@ -274,7 +275,7 @@ class ProgrammeDashboard:
         days = self.programme.end_date_slip_days
         if not days:
             return ""
-        return f"{abs(days):,} days {'later' if days > 0 else 'earlier'}"
+        return f"{count_text(abs(days), 'day')} {'later' if days > 0 else 'earlier'}"
 
 
 def programme_dashboard(programme):
@@ -385,4 +386,24 @@ def disruption_detail(disruption):
         .order_by("programme__name")
     )
     totals = disruptions_with_totals().get(pk=disruption.pk)
-    return totals, impacts
+    return totals, impacts, related_disruptions(disruption, impacts)
+
+
+def related_disruptions(disruption, impacts):
+    """Other disruptions that hit any of the same programmes (EU exit and the 2019
+    border reset share Digital Services at the Border), each with the programmes
+    they share, in one query."""
+    hit = {impact.programme_id: impact.programme for impact in impacts}
+    shared = (
+        DisruptionImpact.objects.filter(programme_id__in=hit)
+        .exclude(disruption=disruption)
+        .select_related("disruption")
+        .order_by("disruption__started_on", "disruption__name", "programme__name")
+    )
+    related = {}
+    for impact in shared:
+        related.setdefault(impact.disruption, []).append(hit[impact.programme_id])
+    return [
+        {"disruption": other, "programmes": programmes}
+        for other, programmes in related.items()
+    ]

@@ -222,6 +222,7 @@ def load_facts(counter):
                 "name": name,
                 "kind": kind,
                 "description": description,
+                "started_on": facts.DISRUPTION_STARTED.get(slug),
                 "source": sources[source],
             },
             counter=counter,

@@ -2,6 +2,9 @@
 ChangeLogEntry as it is made, old and new values side by side, so the log can be
 filtered, paged and exported without replaying history."""
 
+import re
+
+from django.apps import apps
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
@@ -109,3 +112,74 @@ def programme_changes(programme):
     """Every change to a programme and to its figures, benefits, milestones, ratings,
     disruption impacts and reported dates, newest first."""
     return ChangeLogEntry.objects.filter(programme=programme).select_related("user")
+
+
+def _foreign_keys():
+    """{field's verbose name: related model} for the tracked models' foreign keys,
+    as the log names them ("programme", "source", "disruption")."""
+    keys = {}
+    for model in apps.get_app_config("programmes").get_models():
+        for field in model._meta.concrete_fields:
+            if field.many_to_one and field.related_model is not None:
+                keys[str(field.verbose_name)] = field.related_model
+    return keys
+
+
+def _piece(text):
+    key, separator, value = text.partition(": ")
+    return (key, value) if separator else (text, None)
+
+
+_IMPACT = re.compile(r"^Impact of disruption #(\d+)$")
+
+
+def in_words(entries):
+    """Log lines with the ids of related records ("programme: 4; source: 50", a
+    field "source" from 49 to 50) given as those records' names, for reading. The
+    log keeps the ids it was written with (cheap to write, and the names may change);
+    they are named when shown, old lines included. One query per kind of record the
+    page names; the id of a record since deleted is shown as "#50"."""
+    keys = _foreign_keys()
+    wanted = {}
+
+    def parts(entry):
+        for attr in ("old_value", "new_value"):
+            text = getattr(entry, attr)
+            if entry.field:
+                yield attr, [(entry.field, text)]
+            else:
+                # "field: value" pieces; a piece of a value that itself held
+                # "; " has no key and is kept exactly as written.
+                yield attr, [_piece(p) for p in text.split("; ")]
+
+    for entry in entries:
+        for _, pairs in parts(entry):
+            for key, value in pairs:
+                if key in keys and value and value.isdigit():
+                    wanted.setdefault(keys[key], set()).add(int(value))
+        impact = _IMPACT.match(entry.object_repr)
+        if impact:
+            wanted.setdefault(keys["disruption"], set()).add(int(impact[1]))
+    names = {
+        model: {o.pk: str(o) for o in model._default_manager.filter(pk__in=ids)}
+        for model, ids in wanted.items()
+    }
+
+    def word(key, value):
+        if key not in keys or not value or not value.isdigit():
+            return value
+        return names.get(keys[key], {}).get(int(value), f"#{value}")
+
+    for entry in entries:
+        for attr, pairs in parts(entry):
+            if entry.field:
+                setattr(entry, attr, word(entry.field, pairs[0][1]))
+            else:
+                text = "; ".join(
+                    k if v is None else f"{k}: {word(k, v)}" for k, v in pairs
+                )
+                setattr(entry, attr, text)
+        impact = _IMPACT.match(entry.object_repr)
+        if impact:
+            entry.object_repr = "Impact of " + word("disruption", impact[1])
+    return entries

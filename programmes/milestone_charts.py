@@ -2,7 +2,16 @@
 by statement, with the same rows as a table and the slip in words."""
 
 from . import periods
-from .charts import DASHES, PALETTE, SYMBOLS, Cell, ChartCard, _layout, text_cell
+from .charts import (
+    DASHES,
+    PALETTE,
+    SYMBOLS,
+    Cell,
+    ChartCard,
+    _layout,
+    date_axis,
+    text_cell,
+)
 from .models import MilestoneStatement
 
 Kind = MilestoneStatement.Kind
@@ -36,9 +45,10 @@ def _trace(index, name, statements, *, line):
         "y": [s.date.isoformat() for s in statements],
         "text": [s.date_text for s in statements],
         "textposition": "top center",
+        "cliponaxis": False,
         "line": {"color": PALETTE[index], "dash": DASHES[index], "shape": "hv"},
         "marker": {"symbol": SYMBOLS[index], "size": 11, "color": PALETTE[index]},
-        "hovertemplate": "Stated by %{x|%d %b %Y}: %{text}<extra>" + name + "</extra>",
+        "hovertemplate": "Stated by %{x|%-d %b %Y}: %{text}<extra>" + name + "</extra>",
     }
 
 
@@ -96,7 +106,15 @@ def milestone_card(*, milestone, statements, data_up_to):
         description=description,
         figure={
             "data": traces,
-            "layout": _layout("When it was stated", "Date planned or achieved"),
+            "layout": _layout(
+                "",
+                "",
+                xaxis=date_axis("When it was stated", [s.known_by for s in statements]),
+                yaxis=date_axis(
+                    "Date planned or achieved", [s.date for s in statements]
+                ),
+                legend={"orientation": "h", "y": -0.3},
+            ),
         },
     )
 

@@ -554,7 +554,7 @@ class FinancialFigure(VersionedModel):
     def __str__(self):
         year = financial_year_label(self.financial_year)
         when = (
-            year or f"{self.get_period_display().lower()} at {self.data_date:%d %b %Y}"
+            year or f"{self.get_period_display().lower()} at {self.data_date:%-d %b %Y}"
         )
         return f"{self.get_kind_display()} {self.get_measure_display().lower()}, {when}"
 
@@ -926,7 +926,7 @@ class DeliveryConfidenceAssessment(VersionedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_rating_display()} ({self.data_date:%d %b %Y})"
+        return f"{self.get_rating_display()} ({self.data_date:%-d %b %Y})"
 
     @property
     def assessor_name(self):
@@ -986,7 +986,7 @@ class ScheduleSnapshot(VersionedModel):
         ]
 
     def __str__(self):
-        return f"Dates at {self.data_date:%d %b %Y}"
+        return f"Dates at {self.data_date:%-d %b %Y}"
 
 
 class Fact(VersionedModel):
@@ -1131,7 +1131,7 @@ class ImportedFile(models.Model):
         ordering = ["-imported_at"]
 
     def __str__(self):
-        return f"{self.name} ({self.data_date:%d %b %Y})"
+        return f"{self.name} ({self.data_date:%-d %b %Y})"
 
     @property
     def change_reason(self):
@@ -1201,4 +1201,4 @@ class Narrative(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_topic_display()} ({self.data_date:%d %b %Y})"
+        return f"{self.get_topic_display()} ({self.data_date:%-d %b %Y})"

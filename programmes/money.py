@@ -10,6 +10,9 @@ BILLION = Decimal("1000000000")
 THOUSAND = Decimal("1000")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
+# Pages show a true minus sign (GOV.UK style); exports and the API keep plain
+# numbers, so nothing there passes through these formatters.
+MINUS = "\u2212"
 
 
 def round_money(amount):
@@ -105,12 +108,12 @@ def differs_beyond_rounding(published_pct, computed_pct, published_places=None):
 
 
 def format_gbp(amount):
-    """Exact pounds with thousands separators: £1,546,830,000.00; negative as -£5.00.
+    """Exact pounds with thousands separators: £1,546,830,000.00; negative as −£5.00.
     Empty for None (not reported)."""
     if amount is None:
         return ""
     amount = round_money(amount)
-    sign = "-" if amount < 0 else ""
+    sign = MINUS if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
 
 
@@ -121,7 +124,7 @@ def format_gbp_whole(amount):
         return ""
     amount = round_money(amount)
     if amount == amount.to_integral():
-        sign = "-" if amount < 0 else ""
+        sign = MINUS if amount < 0 else ""
         return f"{sign}£{abs(amount):,.0f}"
     return format_gbp(amount)
 
@@ -132,7 +135,7 @@ def format_gbp_short(amount):
     if amount is None:
         return ""
     amount = Decimal(amount)
-    sign = "-" if amount < 0 else ""
+    sign = MINUS if amount < 0 else ""
     size = abs(amount)
     if size >= BILLION:
         text = f"£{_trim(size / BILLION, 2)}bn"
@@ -149,14 +152,24 @@ def _trim(value, places):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def chart_unit(amounts):
+    """The one unit a chart's axis uses, chosen from the size of its largest amount:
+    (divisor, axis title, tick prefix, tick suffix), so an axis of £bn figures says
+    "£ billion" and ticks "£20bn" beside bars labelled "£22.58bn"."""
+    largest = max((abs(a) for a in amounts if a is not None), default=ZERO)
+    if largest >= BILLION:
+        return BILLION, "£ billion", "£", "bn"
+    return MILLION, "£ million", "£", "m"
+
+
 def format_pct(pct, signed=True):
     """A percentage to two places: +24.00%, -8.21%; unsigned as GMPP's NISTA files
     publish it. Empty for None."""
     if pct is None:
         return ""
     if not signed:
-        return f"{pct:.2f}%"
-    return f"{pct:+.2f}%" if pct else "0.00%"
+        return f"{pct:.2f}%".replace("-", MINUS)
+    return f"{pct:+.2f}%".replace("-", MINUS) if pct else "0.00%"
 
 
 class PublishedAmount:

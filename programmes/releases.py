@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
 
 from .budget import price_basis_label
+from .charts import NO_RATING
 from .exports import safe_cell
 from .models import (
     DeliveryConfidenceAssessment,
@@ -25,12 +26,12 @@ from .models import (
 )
 from .money import format_gbp_whole, round_money
 from .querysets import MONEY_FIELD, NOMINAL, WHOLE_LIFE
+from .wording import count_text, signed_count_text
 
 GMPP = Source.Kind.GMPP_RELEASE
 LISTING_MODELS = (FinancialFigure, DeliveryConfidenceAssessment, ScheduleSnapshot)
 CENTRAL = DeliveryConfidenceAssessment.Assessor.IPA
 RATING_LABELS = dict(DeliveryConfidenceAssessment.Rating.choices)
-NO_RATING = "No rating published"
 
 
 def _listings(dates=None):
@@ -212,7 +213,7 @@ class Change:
         if isinstance(self.difference, Decimal):
             sign = "+" if self.difference > 0 else ""
             return sign + format_gbp_whole(self.difference)
-        return f"{self.difference:+,}"
+        return signed_count_text(self.difference, "day")
 
 
 def _display(value):
@@ -415,7 +416,7 @@ def _date_changes(programmes, dates):
                 "before": old["end_date"],
                 "after": new["end_date"],
                 "difference": days,
-                "note": f"{abs(days):,} day{'s' if abs(days) != 1 else ''} {direction}",
+                "note": f"{count_text(abs(days), 'day')} {direction}",
             },
         )
 

@@ -5,6 +5,8 @@ import datetime
 
 from django import forms
 from django.db.models import Max, Min, Subquery
+from django.db.models.functions import Lower
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from .budget import (
@@ -17,6 +19,7 @@ from .budget import (
     BudgetQuery,
     Column,
 )
+from .date_input import DateInput, parse_date, whole_or_parts
 from .exports import FORMULA_STARTS
 from .models import (
     ChangeLogEntry,
@@ -34,10 +37,23 @@ Historical = FinancialFigure.history.model
 EARLIEST_YEAR = 1990
 
 
-class RecordedDateField(forms.DateField):
-    """A date on which something could have been recorded: 1990 to today."""
+class RecordedDateField(forms.Field):
+    """A date on which something could have been recorded: 1990 to today, typed in
+    GOV.UK's day, month and year boxes (or as one date, in the UK's way or ISO)."""
 
-    default_error_messages = {"invalid": "Enter a date such as 2026-01-31."}
+    widget = DateInput
+
+    def to_python(self, value):
+        text, day = whole_or_parts(self, value)
+        if not text:
+            return day
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise forms.ValidationError(
+                f"{text!r} is not a date: enter a day, month and year, such as "
+                "31 1 2026."
+            ) from None
 
     def validate(self, value):
         super().validate(value)
@@ -45,12 +61,13 @@ class RecordedDateField(forms.DateField):
             return
         if value.year < EARLIEST_YEAR:
             raise forms.ValidationError(
-                f"{value} is before anything was recorded: enter a date from "
-                f"{EARLIEST_YEAR} on."
+                f"{value:%-d %B %Y} is before anything was recorded: enter a date "
+                f"from {EARLIEST_YEAR} on."
             )
         if value > timezone.localdate():
             raise forms.ValidationError(
-                f"{value} is in the future: enter today's date or an earlier one."
+                f"{value:%-d %B %Y} is in the future: enter today's date or an "
+                "earlier one."
             )
 
 
@@ -67,22 +84,27 @@ class FinancialYearField(forms.CharField):
             ) from None
 
 
-class AsAtField(forms.CharField):
-    """A date (the end of that day, UK time) or a date and time."""
+class AsAtField(forms.Field):
+    """The end of a day (UK time), from GOV.UK's day, month and year boxes; or, as
+    one parameter, a date (ISO or the UK's way) or an ISO date and time."""
+
+    widget = DateInput
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
+        text, day = whole_or_parts(self, value)
+        if not text and day is None:
             return None
+        value = text or f"{day:%-d %B %Y}"
         try:
-            if len(value) == 10:
-                day = datetime.date.fromisoformat(value)
-                moment = datetime.datetime.combine(day, datetime.time.max)
+            if text and len(text) > 10 and "T" in text:
+                moment = datetime.datetime.fromisoformat(text)
             else:
-                moment = datetime.datetime.fromisoformat(value)
+                day = day or parse_date(text)
+                moment = datetime.datetime.combine(day, datetime.time.max)
         except ValueError:
             raise forms.ValidationError(
-                f"{value!r} is not a date: write it like 2021-03-31 (or 2021-03-31T14:30)."
+                f"{value!r} is not a date: enter a day, month and year, such as "
+                "31 3 2021 (or, in a link, 2021-03-31T14:30)."
             ) from None
         if moment.year < EARLIEST_YEAR:
             raise forms.ValidationError(
@@ -128,9 +150,8 @@ class BudgetReportForm(forms.Form):
     as_at = AsAtField(
         required=False,
         label="As at",
-        help_text="Leave empty for the figures now; or a date, such as 2024-06-30, for "
+        help_text="Leave empty for the figures now; or a date, such as 30 6 2024, for "
         "the figures as they stood at the end of that day",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
 
     release = forms.TypedChoiceField(
@@ -173,7 +194,7 @@ class BudgetReportForm(forms.Form):
             elif name == "category":
                 text = Programme.Category(value).label
             elif name == "as_at":
-                text = timezone.localtime(value).strftime("%d %B %Y %H:%M:%S %Z")
+                text = timezone.localtime(value).strftime("%-d %B %Y %H:%M:%S %Z")
             elif name == "release":
                 text = f"data of {value:%-d %B %Y}"
             else:
@@ -278,13 +299,68 @@ def budget_query(
     return BudgetQuery(figures=figures, selected=selected, rename=rename)
 
 
+class ProgrammeNameField(forms.CharField):
+    """A programme named by its slug or its display name (any case): a text box,
+    which JavaScript turns into an accessible autocomplete, rather than a select
+    holding every programme."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if not value:
+            return None
+        programme = (
+            Programme.objects.filter(slug=value).first()
+            or Programme.objects.filter(name__iexact=value).order_by("pk").first()
+        )
+        if programme is None:
+            raise forms.ValidationError(
+                f"No programme is called {value!r}: type part of its name and choose "
+                "it from the list, or leave Programme empty for every programme."
+            )
+        return programme
+
+    def prepare_value(self, value):
+        return value.name if isinstance(value, Programme) else value
+
+
+def changed_fields():
+    """The field names the change log holds, for its filter."""
+    names = (
+        ChangeLogEntry.objects.exclude(field="")
+        .values_list("field", flat=True)
+        .distinct()
+        .order_by("field")
+    )
+    return [("", "Any field"), *((name, name) for name in names)]
+
+
+def programme_suggestions(text, limit=20):
+    """Names and slugs of programmes whose name contains `text`, for the change
+    log's programme autocomplete."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Programme.objects.filter(name__icontains=text)
+        .order_by(Lower("name"))
+        .values("name", "slug")[:limit]
+    )
+
+
 class ChangeLogForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        queryset=Programme.objects.order_by("name"),
-        to_field_name="slug",
+    programme = ProgrammeNameField(
         required=False,
-        empty_label="Any programme",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        label="Programme",
+        help_text="Type part of its name",
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-30",
+                "data-module": "app-programme-autocomplete",
+                "data-source": reverse_lazy("programmes:change-log-programmes"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
     user = forms.CharField(
         required=False,
@@ -293,22 +369,17 @@ class ChangeLogForm(forms.Form):
             attrs={"class": "govuk-input govuk-input--width-20", "spellcheck": "false"}
         ),
     )
-    field = forms.CharField(
+    field = forms.ChoiceField(
         required=False,
         label="Field",
-        help_text="For example, amount (£) or rating",
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
+        choices=changed_fields,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     date_from = RecordedDateField(
-        required=False,
-        label="From (date)",
-        help_text="For example, 2026-01-31",
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        required=False, label="Changed from", help_text="For example, 31 1 2026"
     )
     date_to = RecordedDateField(
-        required=False,
-        label="To (date)",
-        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+        required=False, label="Changed up to", help_text="For example, 28 2 2026"
     )
 
     def clean(self):

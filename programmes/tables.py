@@ -1,10 +1,12 @@
 import django_tables2 as tables
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.html import format_html
 
 from .budget import BUDGET_COLUMNS
-from .charts import rating_tag_class
+from .charts import NO_RATING, OFF_SCALE, ON_SCALE, rating_tag_class
+from .history import in_words
 from .models import DeliveryConfidenceAssessment, Programme
 from .money import format_gbp_short, format_gbp_whole, format_pct
 
@@ -32,7 +34,7 @@ class MoneyColumn(tables.Column):
 
 def rating_tag(rating, since=None):
     if not rating:
-        return "Not rated"
+        return NO_RATING
     label = DeliveryConfidenceAssessment.Rating(rating).label
     tag = format_html(
         '<strong class="govuk-tag {}">{}</strong>', rating_tag_class(rating), label
@@ -53,9 +55,7 @@ class ProgrammeTable(tables.Table):
         verbose_name="Department",
         order_by="department__name",
     )
-    latest_rating = tables.Column(
-        verbose_name="Delivery confidence", default="Not rated"
-    )
+    latest_rating = tables.Column(verbose_name="Delivery confidence", default=NO_RATING)
     whole_life_cost_gbp = MoneyColumn(verbose_name="Whole-life cost")
     benefits_gbp = MoneyColumn(verbose_name="Benefits baseline")
     latest_end_date = tables.DateColumn(
@@ -95,6 +95,22 @@ class ProgrammeTable(tables.Table):
 
     def order_latest_end_date(self, queryset, is_descending):
         return self._nulls_last(queryset, is_descending, "latest_end_date")
+
+    def order_name(self, queryset, is_descending):
+        name = Lower("name")
+        return queryset.order_by(name.desc() if is_descending else name, "pk"), True
+
+    def order_latest_rating(self, queryset, is_descending):
+        # Most severe first (Red ... Green), or best first; either way Reset, Exempt,
+        # Not set and never rated come after the scale, as no point on it.
+        scale = list(reversed(ON_SCALE)) if is_descending else ON_SCALE
+        ranks = [*scale, *OFF_SCALE[::-1]]
+        severity = Case(
+            *[When(latest_rating=r, then=Value(i)) for i, r in enumerate(ranks)],
+            default=Value(len(ranks)),
+            output_field=IntegerField(),
+        )
+        return queryset.order_by(severity, Lower("name")), True
 
     def render_name(self, value, record):
         url = reverse("programmes:programme-detail", args=[record.slug])
@@ -204,8 +220,24 @@ class ChangeLogTable(tables.Table):
         template_name = "django_tables2/govuk.html"
         empty_text = "No changes match these filters."
 
+    def _worded(self, record):
+        # The page's lines in words, resolved together: one query per kind of
+        # record they name, not one per cell.
+        cache = getattr(self, "_in_words", None)
+        if cache is None:
+            page = getattr(self, "page", None)
+            rows = [row.record for row in page.object_list] if page else [record]
+            cache = self._in_words = {e.pk: e for e in in_words(rows)}
+        return cache.get(record.pk) or in_words([record])[0]
+
     def render_object_repr(self, value, record):
-        return f"{record.model_label}: {value}"
+        return f"{record.model_label}: {self._worded(record).object_repr}"
+
+    def render_old_value(self, value, record):
+        return self._worded(record).old_value
+
+    def render_new_value(self, value, record):
+        return self._worded(record).new_value
 
     def render_action(self, value, record):
         return record.get_action_display()

@@ -26,5 +26,10 @@ urlpatterns = [
     path("releases/compare/", releases.release_compare, name="release-compare"),
     path("reports/budget/", reports.budget_report, name="budget-report"),
     path("reports/changes/", reports.change_log_report, name="change-log"),
+    path(
+        "reports/changes/programmes/",
+        reports.change_log_programmes,
+        name="change-log-programmes",
+    ),
     path("reports/exports/", reports.export_log, name="export-log"),
 ]

@@ -247,7 +247,7 @@ def test_disruption_page_totals(admin_client, demo_data):
     ).content.decode()
 
     assert format_gbp_whole(Decimal("173000000")) in page
-    assert "1096 days" in page
+    assert "1,096 days" in page
 
 
 @pytest.mark.django_db

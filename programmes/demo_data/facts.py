@@ -456,6 +456,14 @@ DISRUPTIONS = [
     ),
 ]
 
+# When a disruption began, where the record is certain: the EU referendum of
+# 23 June 2016 began the work on border and customs systems; the first national
+# lockdown of 23 March 2020 closed courts. The two resets' days are not published.
+DISRUPTION_STARTED = {
+    "eu-exit": D(2016, 6, 23),
+    "covid-19": D(2020, 3, 23),
+}
+
 # disruption, programme, cost impact (£), schedule impact (days), note, source
 IMPACTS = [
     (

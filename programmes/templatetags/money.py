@@ -1,6 +1,6 @@
 from django import template
 
-from .. import money
+from .. import money, wording
 from ..charts import rating_tag_class
 
 register = template.Library()
@@ -24,3 +24,17 @@ def gbp_short(amount):
 @register.filter
 def rating_class(rating):
     return rating_tag_class(rating)
+
+
+@register.filter
+def count(number, nouns):
+    """{{ n|count:"programme" }} -> "1,234 programmes"; "person,people" for an
+    irregular plural."""
+    singular, _, plural = nouns.partition(",")
+    return wording.count_text(number, singular, plural or None)
+
+
+@register.filter
+def number(value):
+    """A count with thousands separators: 5,000."""
+    return "" if value is None else f"{value:,}"

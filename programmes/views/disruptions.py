@@ -18,7 +18,12 @@ def disruption_list(request):
 @permission_required("programmes.view_programme", raise_exception=True)
 def disruption_detail(request, slug):
     disruption = get_object_or_404(Disruption, slug=slug)
-    totals, impacts = read_disruption(disruption)
+    totals, impacts, related = read_disruption(disruption)
     hit = Programme.objects.filter(disruption_impacts__disruption=disruption)
-    context = {"disruption": totals, "impacts": impacts, "data_up_to": data_up_to(hit)}
+    context = {
+        "disruption": totals,
+        "impacts": impacts,
+        "related": related,
+        "data_up_to": data_up_to(hit),
+    }
     return render(request, "programmes/disruption_detail.html", context)

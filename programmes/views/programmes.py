@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, render
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -19,7 +20,7 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     template_name = "programmes/programme_list.html"
 
     def get_queryset(self):
-        return Programme.objects.with_dashboard_columns().order_by("name")
+        return Programme.objects.with_dashboard_columns().order_by(Lower("name"), "pk")
 
     def get_context_data(self, **kwargs):
         return {

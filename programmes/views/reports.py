@@ -3,6 +3,7 @@ for every export."""
 
 from django.contrib.auth.decorators import permission_required
 from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django_tables2.data import TableListData
@@ -18,6 +19,7 @@ from ..reports import (
     budget_query,
     change_log,
     first_recorded,
+    programme_suggestions,
 )
 from ..tables import BudgetTable, ChangeLogTable, ExportLogTable
 from .common import configure_table
@@ -226,6 +228,12 @@ def change_log_report(request):
     }
     status = 200 if valid else 400
     return render(request, "programmes/reports/changes.html", context, status=status)
+
+
+@permission_required("programmes.view_change_log", raise_exception=True)
+def change_log_programmes(request):
+    """Suggestions for the change log's programme box (accessible-autocomplete)."""
+    return JsonResponse({"programmes": programme_suggestions(request.GET.get("q", ""))})
 
 
 @permission_required("programmes.view_change_log", raise_exception=True)

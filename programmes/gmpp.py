@@ -55,7 +55,12 @@ class CellError(ValueError):
 
 
 def clean(text):
-    return "" if text is None else str(text).replace("\u00a0", " ").strip()
+    """A cell's text: non-breaking spaces as spaces, line endings as "\n" (so a
+    file saved with CRLF is no change against one with LF), ends trimmed."""
+    if text is None:
+        return ""
+    text = str(text).replace("\u00a0", " ").replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def parse_rating(text, *, data_date, scale=None):

@@ -827,3 +827,18 @@ def test_narratives_show_on_the_programme_page(admin_client, department):
     assert "What the department said" in page
     assert "Underspend because of a late supplier contract." in page
     assert "Narrative on the budget and forecast variance" in page
+
+
+@pytest.mark.django_db
+def test_crlf_inside_a_narrative_is_no_change_against_lf(department):
+    from programmes.models import Narrative
+
+    schedule = HEADERS_2021[9]
+    lf = make_csv(HEADERS_2021, [_one_row(**{schedule: "Slipped.\nRe-planned."})])
+    crlf = make_csv(HEADERS_2021, [_one_row(**{schedule: "Slipped.\r\nRe-planned."})])
+    _import("SYN_March_2021.csv", lf)
+
+    again = _import("SYN_March_2021 (saved on Windows).csv", crlf)
+
+    assert Narrative.objects.get().text == "Slipped.\nRe-planned."
+    assert again.counter.counts["narratives"]["changed"] == 0

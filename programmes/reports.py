@@ -308,6 +308,10 @@ class ProgrammeNameField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
+        if "\x00" in value:
+            raise forms.ValidationError(
+                "A programme's name cannot hold a NUL character."
+            )
         programme = (
             Programme.objects.filter(slug=value).first()
             or Programme.objects.filter(name__iexact=value).order_by("pk").first()
@@ -338,7 +342,7 @@ def programme_suggestions(text, limit=20):
     """Names and slugs of programmes whose name contains `text`, for the change
     log's programme autocomplete."""
     text = text.strip()
-    if not text:
+    if not text or "\x00" in text:  # PostgreSQL refuses NUL in text
         return []
     return list(
         Programme.objects.filter(name__icontains=text)

@@ -405,9 +405,10 @@ def _pounds(value):
 class BudgetRows:
     """Hands django-tables2 the BudgetLines of one page at a time."""
 
-    def __init__(self, query, count):
+    def __init__(self, query, count, page=None):
         self.query = query
         self._count = count  # from the totals query
+        self.page = page or query.page  # (start, stop) -> BudgetLines
 
     def __len__(self):
         return self._count
@@ -417,8 +418,8 @@ class BudgetRows:
 
     def __getitem__(self, item):
         if isinstance(item, slice):
-            return self.query.page(item.start or 0, item.stop or self._count)
-        return self.query.page(item, item + 1)[0]
+            return self.page(item.start or 0, item.stop or self._count)
+        return self.page(item, item + 1)[0]
 
     def __iter__(self):
         return self.query.lines()

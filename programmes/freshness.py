@@ -4,12 +4,17 @@ version, read with one cheap query per request. An app server whose cache holds 
 older version's figures simply never asks for them again, so any number of servers,
 each with its own cache, show the last committed edit at once."""
 
+import hashlib
 import uuid
 
+from django import forms
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+from django_tables2.data import TableQuerysetData
 
 from .models import DataVersion
 
@@ -56,7 +61,8 @@ def cached(name, build, *key):
     version = current()
     if not version:  # no version row yet (a flushed database): nothing to key by
         return build()
-    cache_key = ":".join(["tt", version, name, *map(str, key)])
+    detail = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    cache_key = f"tt:{version}:{name}:{detail}"
     value = cache.get(cache_key)
     if value is None:
         value = build()
@@ -80,3 +86,46 @@ def _row_written(sender, **kwargs):
 def _links_changed(sender, action, **kwargs):
     if action.startswith("post_") and _tracked(kwargs["instance"].__class__):
         bump()
+
+
+def _query_key(queryset):
+    """A short key naming exactly the rows a queryset reads (its SQL with the
+    parameters in), or None when it cannot be written out (an always-empty filter)."""
+    try:
+        sql = str(queryset.query)
+    except EmptyResultSet:
+        return None
+    return f"{queryset.db}:{sql}"
+
+
+class KeptQuerysetData(TableQuerysetData):
+    """django-tables2's queryset data whose count and pages are kept per data
+    version: the key is the sorted, filtered query itself, so another filter, sort
+    or page is another entry."""
+
+    def __len__(self):
+        if getattr(self, "_length", None) is None:
+            key = _query_key(self.data)
+            if key is None:
+                self._length = self.data.count()
+            else:
+                self._length = cached("count", self.data.count, key)
+        return self._length
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            return super().__getitem__(item)
+        rows = self.data[item]
+        key = _query_key(rows)
+        return list(rows) if key is None else cached("rows", lambda: list(rows), key)
+
+
+class KeptSelect(forms.Select):
+    """A select whose options come from the register (thousands of programmes):
+    rendered once per data version and chosen value, not on every request."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        def build():
+            return str(super(KeptSelect, self).render(name, value, attrs, renderer))
+
+        return mark_safe(cached("select", build, name, value, attrs, self.attrs))

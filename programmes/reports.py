@@ -18,6 +18,7 @@ from .budget import (
     Column,
 )
 from .exports import FORMULA_STARTS
+from .freshness import KeptSelect, cached
 from .models import (
     ChangeLogEntry,
     DeliveryConfidenceAssessment,
@@ -146,7 +147,8 @@ class BudgetReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release"].choices = [("", "The current figures")] + [
-            (day.isoformat(), f"Data of {day:%-d %B %Y}") for day in release_dates()
+            (day.isoformat(), f"Data of {day:%-d %B %Y}")
+            for day in cached("release-dates", lambda: list(release_dates()))
         ]
 
     def clean(self):
@@ -284,7 +286,7 @@ class ChangeLogForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label="Any programme",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=KeptSelect(attrs={"class": "govuk-select"}),
     )
     user = forms.CharField(
         required=False,

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
+from ..freshness import KeptQuerysetData
 from ..models import Department, Programme
 from ..tables import ProgrammeTable
 from .common import chart_download, configure_table
@@ -27,9 +28,11 @@ def department_detail(request, slug):
     if download:
         return download
     table = ProgrammeTable(
-        Programme.objects.for_department(department)
-        .with_dashboard_columns()
-        .order_by("name")
+        KeptQuerysetData(
+            Programme.objects.for_department(department)
+            .with_dashboard_columns()
+            .order_by("name")
+        )
     )
     table.caption = f"Programmes of the {department.name}"
     configure_table(request, table, per_page=25)

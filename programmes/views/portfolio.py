@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
 
 from ..dashboards import portfolio_dashboard
+from ..freshness import KeptQuerysetData
 from ..models import Programme
 from ..tables import ProgrammeTable
 from .common import chart_download, configure_table
@@ -13,7 +14,9 @@ def portfolio(request):
     download = chart_download(request, dashboard.departments_card, name="portfolio")
     if download:
         return download
-    table = ProgrammeTable(Programme.objects.with_dashboard_columns().order_by("name"))
+    table = ProgrammeTable(
+        KeptQuerysetData(Programme.objects.with_dashboard_columns().order_by("name"))
+    )
     table.caption = "All programmes"
     configure_table(request, table, per_page=25)
     return render(

@@ -6,6 +6,7 @@ from django_tables2 import SingleTableMixin
 
 from ..dashboards import data_up_to, programme_dashboard
 from ..filters import ProgrammeFilter
+from ..freshness import KeptQuerysetData
 from ..models import Programme
 from ..tables import ProgrammeTable
 from .common import chart_download, configure_table
@@ -28,7 +29,9 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         }
 
     def get_table(self, **kwargs):
-        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        table = self.get_table_class()(
+            data=KeptQuerysetData(self.get_table_data()), **kwargs
+        )
         table.caption = "Programmes"
         return configure_table(self.request, table, per_page=25)
 

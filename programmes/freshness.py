@@ -5,11 +5,13 @@ older version's figures simply never asks for them again, so any number of serve
 each with its own cache, show the last committed edit at once."""
 
 import hashlib
+import threading
 import uuid
 
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -35,6 +37,7 @@ def bump():
     concurrent writers take turns, and readers see the new number exactly when the
     write commits. Creates the row on first use."""
     token = uuid.uuid4().hex
+    _request.token = None  # this request now reads its own write's version
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {_table()} SET version = version + 1, token = %s WHERE id = %s",
@@ -47,11 +50,29 @@ def bump():
 
 
 def current():
-    """The committed version's token: one primary-key read."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {_table()} WHERE id = %s", [ROW])
-        row = cursor.fetchone()
-    return row[0] if row else ""
+    """The committed version's token: one primary-key read, once per request, so
+    every part of a page (the view's figures, a template's kept fragment) is keyed
+    by the same version even if a write commits half way through."""
+    token = getattr(_request, "token", None)
+    if token is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token FROM {_table()} WHERE id = %s", [ROW])
+            row = cursor.fetchone()
+        token = row[0] if row else ""
+        if getattr(_request, "active", False):
+            _request.token = token
+    return token
+
+
+# The version read once per request (reset at each request's start and end).
+_request = threading.local()
+
+
+@receiver(request_started)
+@receiver(request_finished)
+def _new_request(sender, **kwargs):
+    _request.token = None
+    _request.active = kwargs.get("environ") is not None or "scope" in kwargs
 
 
 def cached(name, build, *key):
@@ -88,11 +109,16 @@ def _links_changed(sender, action, **kwargs):
         bump()
 
 
-def _query_key(queryset):
-    """A short key naming exactly the rows a queryset reads (its SQL with the
-    parameters in), or None when it cannot be written out (an always-empty filter)."""
+def _query_key(queryset, scope):
+    """A key naming exactly the rows a queryset reads: the caller's `scope` (what
+    fixes its filters) with its ordering and slice, or else its SQL with the
+    parameters in (which costs a compilation); None when it cannot be written out
+    (an always-empty filter)."""
+    query = queryset.query
+    if scope is not None:
+        return (scope, query.order_by, query.low_mark, query.high_mark)
     try:
-        sql = str(queryset.query)
+        sql = str(query)
     except EmptyResultSet:
         return None
     return f"{queryset.db}:{sql}"
@@ -100,12 +126,17 @@ def _query_key(queryset):
 
 class KeptQuerysetData(TableQuerysetData):
     """django-tables2's queryset data whose count and pages are kept per data
-    version: the key is the sorted, filtered query itself, so another filter, sort
+    version: the key is the sorted, filtered query (or `scope`, when the caller
+    knows what fixes the filters, with the sort and page), so another filter, sort
     or page is another entry."""
+
+    def __init__(self, data, scope=None):
+        super().__init__(data)
+        self.scope = scope
 
     def __len__(self):
         if getattr(self, "_length", None) is None:
-            key = _query_key(self.data)
+            key = _query_key(self.data, self.scope)
             if key is None:
                 self._length = self.data.count()
             else:
@@ -116,7 +147,7 @@ class KeptQuerysetData(TableQuerysetData):
         if not isinstance(item, slice):
             return super().__getitem__(item)
         rows = self.data[item]
-        key = _query_key(rows)
+        key = _query_key(rows, self.scope)
         return list(rows) if key is None else cached("rows", lambda: list(rows), key)
 
 

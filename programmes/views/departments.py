@@ -3,9 +3,9 @@ from django.shortcuts import get_object_or_404, render
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
 from ..freshness import KeptQuerysetData
-from ..models import Department, Programme
+from ..models import Department
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -29,9 +29,8 @@ def department_detail(request, slug):
         return download
     table = ProgrammeTable(
         KeptQuerysetData(
-            Programme.objects.for_department(department)
-            .with_dashboard_columns()
-            .order_by("name")
+            programme_rows().for_department(department).order_by("name"),
+            scope=department.pk,
         )
     )
     table.caption = f"Programmes of the {department.name}"

@@ -3,9 +3,8 @@ from django.shortcuts import render
 
 from ..dashboards import portfolio_dashboard
 from ..freshness import KeptQuerysetData
-from ..models import Programme
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -15,7 +14,7 @@ def portfolio(request):
     if download:
         return download
     table = ProgrammeTable(
-        KeptQuerysetData(Programme.objects.with_dashboard_columns().order_by("name"))
+        KeptQuerysetData(programme_rows().order_by("name"), scope="all")
     )
     table.caption = "All programmes"
     configure_table(request, table, per_page=25)

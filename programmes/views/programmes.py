@@ -9,7 +9,7 @@ from ..filters import ProgrammeFilter
 from ..freshness import KeptQuerysetData
 from ..models import Programme
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -20,7 +20,7 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     template_name = "programmes/programme_list.html"
 
     def get_queryset(self):
-        return Programme.objects.with_dashboard_columns().order_by("name")
+        return programme_rows().order_by("name")
 
     def get_context_data(self, **kwargs):
         return {
@@ -30,7 +30,10 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
     def get_table(self, **kwargs):
         table = self.get_table_class()(
-            data=KeptQuerysetData(self.get_table_data()), **kwargs
+            data=KeptQuerysetData(
+                self.get_table_data(), scope=self.request.get_full_path()
+            ),
+            **kwargs,
         )
         table.caption = "Programmes"
         return configure_table(self.request, table, per_page=25)

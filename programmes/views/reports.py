@@ -235,7 +235,7 @@ def change_log_report(request):
         )
     table = None
     if valid:
-        table = ChangeLogTable(KeptQuerysetData(entries))
+        table = ChangeLogTable(KeptQuerysetData(entries, scope=request.get_full_path()))
         configure_table(request, table, per_page=50)
     context = {
         "form": form,

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
 from ..freshness import KeptQuerysetData
@@ -21,12 +22,15 @@ def department_list(request):
 @permission_required("programmes.view_programme", raise_exception=True)
 def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
-    dashboard = department_dashboard(department)
-    download = chart_download(
-        request, dashboard.cumulative_card, dashboard.scatter_card, name=department.slug
-    )
-    if download:
-        return download
+    # Read only when the page's kept fragment is missing or a chart is downloaded.
+    dashboard = SimpleLazyObject(lambda: department_dashboard(department))
+    if request.GET.get("download"):
+        return chart_download(
+            request,
+            dashboard.cumulative_card,
+            dashboard.scatter_card,
+            name=department.slug,
+        )
     table = ProgrammeTable(
         KeptQuerysetData(
             programme_rows().for_department(department).order_by("name"),

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import portfolio_dashboard
 from ..freshness import KeptQuerysetData
@@ -9,10 +10,10 @@ from .common import chart_download, configure_table, programme_rows
 
 @permission_required("programmes.view_programme", raise_exception=True)
 def portfolio(request):
-    dashboard = portfolio_dashboard()
-    download = chart_download(request, dashboard.departments_card, name="portfolio")
-    if download:
-        return download
+    # Read only when the page's kept fragment is missing or a chart is downloaded.
+    dashboard = SimpleLazyObject(portfolio_dashboard)
+    if request.GET.get("download"):
+        return chart_download(request, dashboard.departments_card, name="portfolio")
     table = ProgrammeTable(
         KeptQuerysetData(programme_rows().order_by("name"), scope="all")
     )

@@ -65,5 +65,5 @@ def service(request):
         "service_name": settings.SERVICE_NAME,
         "navigation": items,
         # Read only by a template that keeps a fragment (`{% cache %}` keyed by it).
-        "data_version": SimpleLazyObject(freshness.current),
+        "data_version": SimpleLazyObject(freshness.fragment_version),
     }

@@ -64,6 +64,12 @@ def current():
     return token
 
 
+def fragment_version():
+    """The version for a template's kept fragment; with no version row (a flushed
+    database) a fresh one each time, so nothing is kept."""
+    return current() or uuid.uuid4().hex
+
+
 # The version read once per request (reset at each request's start and end).
 _request = threading.local()
 

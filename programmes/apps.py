@@ -6,4 +6,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programme register"
 
     def ready(self):
-        from . import history  # noqa: F401 - connects the change-log receiver
+        from . import freshness, history  # noqa: F401 - connect their receivers

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from .freshness import bump
+
 
 class BackupError(Exception):
     pass
@@ -83,6 +85,7 @@ def backup(path=None, *, database=None):
 
 def restore(path, *, database=None):
     """Replaces the database's contents with a backup's, in one transaction."""
+    own = database is None
     database = database or connection.settings_dict
     path = Path(path)
     if not path.exists():
@@ -113,3 +116,7 @@ def restore(path, *, database=None):
             target.close()
     else:
         raise BackupError(f"No restore for {connection.vendor} databases.")
+    if own:
+        # The restored version token may key figures cached before the restore
+        # from newer data: move it, so every server reads the restored ones afresh.
+        bump()

@@ -80,14 +80,21 @@ def release_whole_life(figures, keys):
     baselines published in the same release (data date) as each budget line."""
     if not keys:
         return {}
-    programmes = {p for p, _ in keys}
-    dates = {d for _, d in keys}
+    # Only the programme is matched in SQL; the release (data date) and "no named
+    # benefit" are picked out here. Given them, SQLite walks the data-date or the
+    # benefit index (tens of thousands of figures a chunk) rather than the
+    # programme index over these few.
+    own = {k: v for k, v in WHOLE_LIFE.items() if k != "benefit__isnull"}
     found = (
-        figures.filter(programme__in=programmes, data_date__in=dates, **WHOLE_LIFE)
+        figures.filter(programme__in={p for p, _ in keys}, **own)
         .order_by()
-        .values_list("programme", "data_date", "measure", "amount_gbp")
+        .values_list("programme", "data_date", "measure", "amount_gbp", "benefit")
     )
-    return {(p, d, m): a for p, d, m, a in found}
+    return {
+        (p, d, m): a
+        for p, d, m, a, benefit in found
+        if benefit is None and (p, d) in keys
+    }
 
 
 @dataclass
@@ -405,9 +412,10 @@ def _pounds(value):
 class BudgetRows:
     """Hands django-tables2 the BudgetLines of one page at a time."""
 
-    def __init__(self, query, count):
+    def __init__(self, query, count, page=None):
         self.query = query
         self._count = count  # from the totals query
+        self.page = page or query.page  # (start, stop) -> BudgetLines
 
     def __len__(self):
         return self._count
@@ -417,8 +425,8 @@ class BudgetRows:
 
     def __getitem__(self, item):
         if isinstance(item, slice):
-            return self.query.page(item.start or 0, item.stop or self._count)
-        return self.query.page(item, item + 1)[0]
+            return self.page(item.start or 0, item.stop or self._count)
+        return self.page(item, item + 1)[0]
 
     def __iter__(self):
         return self.query.lines()

@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from . import freshness
 
 # url name, label, first path segment, permission needed to see the link
 NAVIGATION = [
@@ -58,4 +61,9 @@ def service(request):
             for url_name, label, prefix, permission in NAVIGATION
             if user.has_perm(permission)
         ]
-    return {"service_name": settings.SERVICE_NAME, "navigation": items}
+    return {
+        "service_name": settings.SERVICE_NAME,
+        "navigation": items,
+        # Read only by a template that keeps a fragment (`{% cache %}` keyed by it).
+        "data_version": SimpleLazyObject(freshness.fragment_version),
+    }

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from . import charts
 from .budget import lines_for_programme
+from .freshness import cached
 from .milestone_charts import milestone_card
 from .models import (
     DeliveryConfidenceAssessment,
@@ -128,7 +129,13 @@ def rating_summary(programmes):
 
 def data_up_to(programmes=None):
     """The newest data date of the figures and ratings of these programmes (of all
-    of them when None: then an index answers it at once)."""
+    of them when None: then an index answers it at once, kept per data version)."""
+    if programmes is None:
+        return cached("data-up-to", _data_up_to)
+    return _data_up_to(programmes)
+
+
+def _data_up_to(programmes=None):
     figures = FinancialFigure.objects.all()
     ratings = DeliveryConfidenceAssessment.objects.all()
     if programmes is not None:
@@ -140,7 +147,12 @@ def data_up_to(programmes=None):
 def departments_with_totals():
     """Every department that holds programmes, with its portfolio totals (see
     ProgrammeQuerySet.department_totals; None where nothing was published): two
-    queries, whatever the number of programmes, merged by department."""
+    queries, whatever the number of programmes, merged by department; kept per data
+    version."""
+    return cached("departments-with-totals", _departments_with_totals)
+
+
+def _departments_with_totals():
     totals = {row["department"]: row for row in Programme.objects.department_totals()}
     departments = list(Department.objects.filter(pk__in=totals).order_by("name"))
     names = (
@@ -188,6 +200,12 @@ class PortfolioDashboard:
 
 
 def portfolio_dashboard():
+    """Kept per data version (programmes.freshness): never older than the last
+    committed edit."""
+    return cached("portfolio", _portfolio_dashboard)
+
+
+def _portfolio_dashboard():
     programmes = Programme.objects.all()
     as_at = data_up_to()
     departments = departments_with_totals()
@@ -219,6 +237,13 @@ class DepartmentDashboard:
 
 
 def department_dashboard(department):
+    """Kept per data version and department."""
+    return cached(
+        "department", lambda: _department_dashboard(department), department.pk
+    )
+
+
+def _department_dashboard(department):
     programmes = Programme.objects.for_department(department)
     as_at = data_up_to(programmes)
     scope = department.name
@@ -279,6 +304,11 @@ class ProgrammeDashboard:
 
 
 def programme_dashboard(programme):
+    """Kept per data version and programme."""
+    return cached("programme", lambda: _programme_dashboard(programme), programme.pk)
+
+
+def _programme_dashboard(programme):
     one = Programme.objects.filter(pk=programme.pk)
     as_at = data_up_to(one)
     scope = programme.name

@@ -1202,3 +1202,19 @@ class Narrative(models.Model):
 
     def __str__(self):
         return f"{self.get_topic_display()} ({self.data_date:%-d %b %Y})"
+
+
+class DataVersion(models.Model):
+    """One row: a counter and a random token, both moved in the same transaction as
+    every write to the register (programmes.freshness), so a cache keyed by the token
+    moves with the data on every app server at once. The token, unlike the counter,
+    is never reused when a transaction that moved it rolls back."""
+
+    version = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self):
+        return f"Data version {self.version}"

@@ -21,6 +21,7 @@ from .budget import (
 )
 from .date_input import DateInput, parse_date, whole_or_parts
 from .exports import FORMULA_STARTS
+from .freshness import cached
 from .models import (
     ChangeLogEntry,
     DeliveryConfidenceAssessment,
@@ -167,7 +168,8 @@ class BudgetReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["release"].choices = [("", "The current figures")] + [
-            (day.isoformat(), f"Data of {day:%-d %B %Y}") for day in release_dates()
+            (day.isoformat(), f"Data of {day:%-d %B %Y}")
+            for day in cached("release-dates", lambda: list(release_dates()))
         ]
 
     def clean(self):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from .freshness import bump
 from .models import (
     Benefit,
     DeliveryConfidenceAssessment,
@@ -238,6 +239,7 @@ def generate_portfolio(*, programmes, seed, departments=40):
         bulk_create_with_history(
             rows, model, batch_size=BATCH, default_change_reason="Synthetic portfolio"
         )
+    bump()  # bulk writes send no post_save: pages must still see these rows
     if connection.vendor == "postgresql":
         # Fresh planner statistics after a bulk load, as autovacuum would give later.
         with connection.cursor() as cursor:

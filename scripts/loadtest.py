@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,24 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 PORT = os.environ.get("LOADTEST_PORT", "8765")
 DURATION = os.environ.get("LOADTEST_SECONDS", "60")
 CONNECTIONS = os.environ.get("LOADTEST_CONNECTIONS", "32")
+# LOADTEST_SERVERS=2: two gunicorn processes on neighbouring ports sharing one
+# database, the connections split between them; then an edit made in a third
+# process must show at once on both.
+SERVERS = int(os.environ.get("LOADTEST_SERVERS", "1"))
+EDIT = """
+from decimal import Decimal
+from programmes.models import FinancialFigure
+from programmes.services import correct_figure
+figure = (
+    FinancialFigure.objects.current()
+    .filter(programme__department__slug=%r, kind="baseline", period="whole_life",
+            measure="cost", benefit__isnull=True, amount_gbp__isnull=False)
+    .order_by("pk").first()
+)
+correct_figure(figure=figure, reason="Load test: an edit seen by every server",
+               amount_gbp=figure.amount_gbp + Decimal("1.00"))
+print("EDITED", figure.pk)
+"""
 
 
 def main():
@@ -63,71 +82,111 @@ def main():
     out = manage("shell", "-c", script, capture=True).stdout
     session = re.search(r"SESSION (\S+)", out).group(1)
     department = re.search(r"DEPARTMENT (\S+)", out).group(1)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "transform_tracker.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            os.environ.get("WORKERS", "3"),
-            "--forwarded-allow-ips",
-            "*",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        url = f"http://127.0.0.1:{PORT}/departments/{department}/"
-        request = urllib.request.Request(
-            url,
-            headers={"Cookie": f"sessionid={session}", "X-Forwarded-Proto": "https"},
-        )
-        for _ in range(50):
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            sys.exit("gunicorn did not answer the department page with 200")
-        print(f"wrk: {CONNECTIONS} connections, {DURATION}s, {url}", flush=True)
-        result = subprocess.run(
+    ports = [int(PORT) + i for i in range(SERVERS)]
+    servers = [
+        subprocess.Popen(
             [
-                "wrk",
-                "-t",
-                "2",
-                "-c",
-                CONNECTIONS,
-                "-d",
-                f"{DURATION}s",
-                "--timeout",
-                "10s",
-                "--latency",
-                "-H",
-                f"Cookie: sessionid={session}",
-                "-H",
-                "X-Forwarded-Proto: https",
-                url,
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "transform_tracker.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                os.environ.get("WORKERS", "3"),
+                "--forwarded-allow-ips",
+                "*",
+                "--log-level",
+                "warning",
             ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=int(DURATION) + 60,
+            cwd=ROOT,
+            env=env,
         )
-        print(result.stdout)
-        rps = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1)
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-        socket_errors = re.search(r"Socket errors: (.*)", result.stdout)
-        print(f"Requests per second: {rps}")
-        print(f"Non-2xx/3xx responses: {errors.group(1) if errors else 0}")
-        print(f"Socket errors: {socket_errors.group(1) if socket_errors else 'none'}")
+        for port in ports
+    ]
+    headers = {"Cookie": f"sessionid={session}", "X-Forwarded-Proto": "https"}
+    urls = [f"http://127.0.0.1:{port}/departments/{department}/" for port in ports]
+    try:
+        for url in urls:
+            _wait_for(url, headers)
+        per_server = max(1, int(CONNECTIONS) // SERVERS)
+        print(
+            f"wrk: {CONNECTIONS} connections over {SERVERS} server(s), {DURATION}s",
+            flush=True,
+        )
+        runs = [
+            subprocess.Popen(
+                [
+                    "wrk",
+                    "-t",
+                    str(max(1, 2 // SERVERS)),
+                    "-c",
+                    str(per_server),
+                    "-d",
+                    f"{DURATION}s",
+                    "--timeout",
+                    "10s",
+                    "--latency",
+                    "-H",
+                    f"Cookie: sessionid={session}",
+                    "-H",
+                    "X-Forwarded-Proto: https",
+                    url,
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for url in urls
+        ]
+        total = 0.0
+        for url, run in zip(urls, runs, strict=True):
+            out, _ = run.communicate(timeout=int(DURATION) + 60)
+            print(out)
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            total += rps
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            socket_errors = re.search(r"Socket errors: (.*)", out)
+            median = re.search(r"50%\s+(\S+)", out).group(1)
+            print(f"{url}: {rps} requests per second, median {median}")
+            print(f"Non-2xx/3xx responses: {errors.group(1) if errors else 0}")
+            print(
+                f"Socket errors: {socket_errors.group(1) if socket_errors else 'none'}"
+            )
+        print(f"Requests per second: {total:.2f}")
+        if SERVERS > 1:
+            before = [_whole_life(url, headers) for url in urls]
+            edited = manage("shell", "-c", EDIT % department, capture=True).stdout
+            after = [_whole_life(url, headers) for url in urls]
+            print(f"Whole-life cost before the edit, per server: {before}")
+            print(f"{edited.strip()}; at once after it, per server: {after}")
+            seen = all(a == before[0] + Decimal("1.00") for a in after)
+            print("Edit seen at once on every server:", "yes" if seen else "NO")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+
+def _wait_for(url, headers):
+    request = urllib.request.Request(url, headers=headers)
+    for _ in range(50):
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"gunicorn did not answer {url} with 200")
+
+
+def _whole_life(url, headers):
+    """The department page's whole-life cost headline, exact."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        page = response.read().decode()
+    found = re.search(
+        r'data-testid="headline-whole-life-cost"[^>]*data-exact="([^"]+)"', page
+    )
+    return Decimal(found.group(1))
 
 
 if __name__ == "__main__":

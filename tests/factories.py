@@ -135,6 +135,7 @@ def make_portfolio(size, *, departments=4, years=(2019, 2020, 2021), source=None
     baseline and forecast, whole-life cost and benefits, two ratings, reported dates
     and a disruption impact, all from `source` (a new synthetic one by default).
     Bulk-created: history is not what these tests are for."""
+    from programmes import freshness
     from programmes.models import ScheduleSnapshot
 
     source = source or SourceFactory()
@@ -210,4 +211,5 @@ def make_portfolio(size, *, departments=4, years=(2019, 2020, 2021), source=None
     DeliveryConfidenceAssessment.objects.bulk_create(ratings)
     ScheduleSnapshot.objects.bulk_create(snapshots)
     DisruptionImpact.objects.bulk_create(impacts)
+    freshness.bump()  # bulk writes send no post_save: as every bulk writer must
     return depts, programmes, disruption

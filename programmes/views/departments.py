@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
-from ..models import Department, Programme
+from ..freshness import KeptQuerysetData
+from ..models import Department
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -20,16 +22,20 @@ def department_list(request):
 @permission_required("programmes.view_programme", raise_exception=True)
 def department_detail(request, slug):
     department = get_object_or_404(Department, slug=slug)
-    dashboard = department_dashboard(department)
-    download = chart_download(
-        request, dashboard.cumulative_card, dashboard.scatter_card, name=department.slug
-    )
-    if download:
-        return download
+    # Read only when the page's kept fragment is missing or a chart is downloaded.
+    dashboard = SimpleLazyObject(lambda: department_dashboard(department))
+    if request.GET.get("download"):
+        return chart_download(
+            request,
+            dashboard.cumulative_card,
+            dashboard.scatter_card,
+            name=department.slug,
+        )
     table = ProgrammeTable(
-        Programme.objects.for_department(department)
-        .with_dashboard_columns()
-        .order_by("name")
+        KeptQuerysetData(
+            programme_rows().for_department(department).order_by("name"),
+            scope=department.pk,
+        )
     )
     table.caption = f"Programmes of the {department.name}"
     configure_table(request, table, per_page=25)

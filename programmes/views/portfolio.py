@@ -1,19 +1,22 @@
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import portfolio_dashboard
-from ..models import Programme
+from ..freshness import KeptQuerysetData
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
 def portfolio(request):
-    dashboard = portfolio_dashboard()
-    download = chart_download(request, dashboard.departments_card, name="portfolio")
-    if download:
-        return download
-    table = ProgrammeTable(Programme.objects.with_dashboard_columns().order_by("name"))
+    # Read only when the page's kept fragment is missing or a chart is downloaded.
+    dashboard = SimpleLazyObject(portfolio_dashboard)
+    if request.GET.get("download"):
+        return chart_download(request, dashboard.departments_card, name="portfolio")
+    table = ProgrammeTable(
+        KeptQuerysetData(programme_rows().order_by("name"), scope="all")
+    )
     table.caption = "All programmes"
     configure_table(request, table, per_page=25)
     return render(

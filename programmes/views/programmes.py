@@ -7,9 +7,10 @@ from django_tables2 import SingleTableMixin
 
 from ..dashboards import data_up_to, programme_dashboard
 from ..filters import ProgrammeFilter
+from ..freshness import KeptQuerysetData
 from ..models import Programme
 from ..tables import ProgrammeTable
-from .common import chart_download, configure_table
+from .common import chart_download, configure_table, programme_rows
 
 
 class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
@@ -20,7 +21,7 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     template_name = "programmes/programme_list.html"
 
     def get_queryset(self):
-        return Programme.objects.with_dashboard_columns().order_by(Lower("name"), "pk")
+        return programme_rows().order_by(Lower("name"), "pk")
 
     def get_context_data(self, **kwargs):
         return {
@@ -29,7 +30,12 @@ class ProgrammeListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         }
 
     def get_table(self, **kwargs):
-        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        table = self.get_table_class()(
+            data=KeptQuerysetData(
+                self.get_table_data(), scope=self.request.get_full_path()
+            ),
+            **kwargs,
+        )
         table.caption = "Programmes"
         return configure_table(self.request, table, per_page=25)
 

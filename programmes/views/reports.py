@@ -10,6 +10,7 @@ from django_tables2.data import TableListData
 
 from .. import exports
 from ..budget import BUDGET_COLUMNS, BudgetRows
+from ..freshness import KeptQuerysetData, cached
 from ..models import ExportLog
 from ..reports import (
     CHANGE_COLUMNS,
@@ -157,11 +158,19 @@ def budget_report(request):
         )
     table = totals = before_any = None
     if valid:
-        totals = query.totals()
+        # Kept per data version and filters: the filters fix the rows exactly.
+        filters = _filters_key(form)
+        totals = cached("budget-totals", query.totals, filters)
         before_any = _before_any_data(form.cleaned_data.get("as_at"))
         rows = sum(t.rows for t in totals)
+
+        def page(start, stop):
+            return cached(
+                "budget-page", lambda: query.page(start, stop), filters, start, stop
+            )
+
         # Handed over as TableData, so django-tables2 slices it rather than list()ing it.
-        table = BudgetTable(TableListData(BudgetRows(query, rows)))
+        table = BudgetTable(TableListData(BudgetRows(query, rows, page=page)))
         configure_table(request, table, per_page=50)
     context = {
         "form": form,
@@ -174,6 +183,16 @@ def budget_report(request):
     # Filters the report cannot use are a 400, with the form saying which and why.
     status = 200 if valid else 400
     return render(request, "programmes/reports/budget.html", context, status=status)
+
+
+def _filters_key(form):
+    """The report's cleaned filters as a cache key: model choices by primary key."""
+    return repr(
+        sorted(
+            (name, getattr(value, "pk", value))
+            for name, value in form.cleaned_data.items()
+        )
+    )
 
 
 def _before_any_data(as_at):
@@ -218,7 +237,7 @@ def change_log_report(request):
         )
     table = None
     if valid:
-        table = ChangeLogTable(entries)
+        table = ChangeLogTable(KeptQuerysetData(entries, scope=request.get_full_path()))
         configure_table(request, table, per_page=50)
     context = {
         "form": form,

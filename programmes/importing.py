@@ -29,6 +29,7 @@ from .services import (
     apply_gmpp_record,
     derive_statuses,
     gmpp_release_source,
+    name_candidates,
     nearest_names,
     programmes_named,
     upsert,
@@ -728,10 +729,15 @@ def _identify_by_name(
         ).values_list("gmpp_id", flat=True)
     )
     slugs = {p.slug: p for p in Programme.objects.filter(slug__in=set(links.values()))}
+    candidates = {}
     for parsed in files:
         column = parsed.columns.get("name", "Project Name")
         for row in parsed.rows:
             name = row.values["name"]
+
+            def refuse(reason, row=row, name=name, parsed=parsed, column=column):
+                problems.append(Problem(parsed.name, row.number, column, name, reason))
+
             if row.values["gmpp_id"] in known_ids:
                 continue
             department = _department_key(resolved, row)
@@ -739,15 +745,7 @@ def _identify_by_name(
             if linked is not None:
                 programme = slugs.get(linked)
                 if programme is None:
-                    problems.append(
-                        Problem(
-                            parsed.name,
-                            row.number,
-                            column,
-                            name,
-                            f"is linked to {linked!r}, which is no programme's slug",
-                        )
-                    )
+                    refuse(f"is linked to {linked!r}, which is no programme's slug")
                     continue
                 row.link = linked
                 matches = [programme]
@@ -767,43 +765,24 @@ def _identify_by_name(
                     f"{row.department_name}"
                 )
                 if allowed is not None:
-                    problems.append(
-                        Problem(
-                            parsed.name,
-                            row.number,
-                            column,
-                            name,
-                            reason
-                            + ", and only a superuser can move a programme between departments",
-                        )
+                    refuse(
+                        reason
+                        + ", and only a superuser can move a programme between departments"
                     )
                 elif not allow_move:
-                    problems.append(
-                        Problem(
-                            parsed.name,
-                            row.number,
-                            column,
-                            name,
-                            reason + ". If that is meant, import again allowing moves",
-                        )
-                    )
+                    refuse(reason + ". If that is meant, import again allowing moves")
                 continue
             if len(matches) > 1:
-                problems.append(
-                    Problem(
-                        parsed.name,
-                        row.number,
-                        column,
-                        name,
-                        "matches more than one programme ("
-                        + ", ".join(p.slug for p in matches)
-                        + '); say which with --link "Name=slug"',
-                    )
+                refuse(
+                    "matches more than one programme ("
+                    + ", ".join(p.slug for p in matches)
+                    + '); say which with --link "Name=slug"'
                 )
                 continue
-            nearest = nearest_names(
-                name, department if isinstance(department, Department) else None
-            )
+            scope = department if isinstance(department, Department) else None
+            if scope not in candidates:  # one read per department, not per row
+                candidates[scope] = name_candidates(scope)
+            nearest = nearest_names(name, candidates[scope])
             hint = (
                 "; the nearest existing names are "
                 + "; ".join(f"{n!r} ({slug})" for n, slug in nearest)

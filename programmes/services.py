@@ -176,9 +176,10 @@ def programmes_named(name, department):
     )
 
 
-def nearest_names(name, department=None, limit=3):
-    """[(name, slug)]: the existing names most like `name` (normalised), of the
-    department and its predecessors and successors when given."""
+def name_candidates(department=None):
+    """{normalised name: (name, slug)} of the names programmes are known by, of the
+    department and its predecessors and successors when given: read once, then
+    compared by nearest_names as often as needed."""
     names = ProgrammeName.objects.all()
     if department is not None:
         names = names.filter(programme__department__in=related_departments(department))
@@ -187,6 +188,11 @@ def nearest_names(name, department=None, limit=3):
         "name", "normalised", "programme__slug"
     ).iterator(chunk_size=2000):
         candidates.setdefault(normalised, (known, slug))
+    return candidates
+
+
+def nearest_names(name, candidates, limit=3):
+    """[(name, slug)]: the candidates' names most like `name`, normalised."""
     close = difflib.get_close_matches(normalise(name), candidates, n=limit, cutoff=0.6)
     return [candidates[key] for key in close]
 
@@ -766,20 +772,13 @@ def merge_programmes(*, keep, absorb, reason, user=None):
     for row in sorted(moved, key=lambda r: not isinstance(r, Benefit)):
         save_with_reason(row, reason=why, user=user)
     for name in absorb.names.all():
-        record_name(
-            programme=keep,
-            name=name.name,
-            kind=name.kind,
-            data_date=name.first_data_date,
-            source=name.source,
-            counter=counter,
-        )
-        if name.last_data_date:
+        # Both ends of its span, so the kept name covers every release that used it.
+        for day in dict.fromkeys((name.first_data_date, name.last_data_date)):
             record_name(
                 programme=keep,
                 name=name.name,
                 kind=name.kind,
-                data_date=name.last_data_date,
+                data_date=day,
                 source=name.source,
                 counter=counter,
             )

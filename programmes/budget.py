@@ -6,6 +6,7 @@ its totals, both CSV writers, the XLSX, the API and the programme page's yearly
 table; BUDGET_COLUMNS is the one column specification they all render."""
 
 import datetime
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -407,6 +408,118 @@ class BudgetQuery:
 
 def _pounds(value):
     return None if value is None else round_money(value)
+
+
+# The raw columns of a budget line as export_rows_sql selects them, in order.
+EXPORT_FIELDS = (
+    "department_name",
+    "programme_name",
+    "gmpp_id",
+    "year",
+    "baseline_gbp",
+    "baseline_withheld",
+    "forecast_gbp",
+    "forecast_withheld",
+    "actual_gbp",
+    "actual_withheld",
+    "price_basis",
+    "price_base_year",
+    "data_date",
+    "whole_life_cost_gbp",
+    "benefits_gbp",
+    "withheld",
+)
+
+
+# SQLite hands sums back as floats: read to 15 significant digits, as Django's
+# SQLite backend does, then to the penny.
+_FLOAT_DIGITS = decimal.Context(prec=15).create_decimal_from_float
+
+
+def _money(value):
+    if type(value) is float:
+        value = _FLOAT_DIGITS(value)
+    return round_money(value)
+
+
+def _amount_cell(gbp, withheld_text):
+    """Amount.shorthand, from the raw columns."""
+    if gbp is not None:
+        return gbp
+    return SHORTHAND[WITHHELD] if withheld_text else SHORTHAND[NOT_REPORTED]
+
+
+def export_cells(row, *, labels=None, dates=None):
+    """The download cells of BUDGET_COLUMNS for one raw row of export_rows_sql:
+    the same cells as [c.download(line) for c in BUDGET_COLUMNS] for its
+    BudgetLine, made without building one (the exports write 50,000 of these).
+    `labels` and `dates` are per-export caches (year and basis labels; dates that
+    SQLite hands back as text)."""
+    (
+        department,
+        programme,
+        gmpp_id,
+        year,
+        baseline,
+        baseline_withheld,
+        forecast,
+        forecast_withheld,
+        actual,
+        actual_withheld,
+        basis,
+        base_year,
+        data_date,
+        whole_life,
+        benefits,
+        withheld,
+    ) = row
+    baseline = None if baseline is None else _money(baseline)
+    forecast = None if forecast is None else _money(forecast)
+    if actual is not None:
+        actual = _money(actual)
+    labels = {} if labels is None else labels
+    year_label = labels.get(year)
+    if year_label is None:
+        year_label = labels[year] = financial_year_label(year)
+    basis_label = labels.get((basis, base_year))
+    if basis_label is None:
+        basis_label = labels[basis, base_year] = price_basis_label(basis, base_year)
+    if type(data_date) is str:
+        dates = {} if dates is None else dates
+        day = dates.get(data_date)
+        if day is None:
+            day = dates[data_date] = datetime.date.fromisoformat(data_date)
+        data_date = day
+    both = baseline is not None and forecast is not None
+    pct = variance_pct(baseline, forecast) if both else None
+    words = ""
+    if baseline_withheld or forecast_withheld or actual_withheld:
+        words = "; ".join(
+            f"{kind.capitalize()}: {text}"
+            for kind, gbp, text in (
+                ("baseline", baseline, baseline_withheld),
+                ("forecast", forecast, forecast_withheld),
+                ("actual", actual, actual_withheld),
+            )
+            if gbp is None and text
+        )
+    return [
+        department,
+        programme,
+        gmpp_id or "",
+        year_label,
+        _amount_cell(baseline, baseline_withheld),
+        _amount_cell(forecast, forecast_withheld),
+        _amount_cell(actual, actual_withheld),
+        forecast - baseline if both else NOT_APPLICABLE,
+        NOT_APPLICABLE if pct is None else pct,
+        basis_label,
+        data_date,
+        SHORTHAND[NOT_REPORTED] if whole_life is None else _money(whole_life),
+        SHORTHAND[NOT_REPORTED] if benefits is None else _money(benefits),
+        withheld,
+        words,
+    ]
 
 
 class BudgetRows:

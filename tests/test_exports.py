@@ -209,3 +209,134 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
         r["Withheld, as published"] == "Forecast: Exempt under Section 43"
         for r in copy_rows
     )
+
+
+# Cells that test the XLSX data rows' markup: escapes, spaces kept, control
+# characters, text like XlsxWriter's own escapes, formula starts, every number type
+# and both date types.
+TRICKY_ROWS = [
+    ["Fish & <chips>", " leading", "trailing ", "tab\there", "line\nbreak"],
+    ["bell\x07", "_x0041_ literal", "=SUM(A1:A2)", "-1 as text", "@handle"],
+    [Decimal("1234567.89"), Decimal("-0.50"), Decimal("0.00"), 7, 2.5],
+    [
+        datetime.date(2021, 3, 31),
+        datetime.datetime(2021, 7, 1, 8, 30, 15, tzinfo=datetime.UTC),
+        None,
+        True,
+        "£ and ’quotes’",
+    ],
+]
+
+
+def _data_sheet_xml(write_rows):
+    """The Data sheet's XML of a workbook whose rows `write_rows(sheet, styles,
+    formats)` writes after a heading row."""
+    import io
+    import zipfile
+
+    import xlsxwriter
+
+    handle = io.BytesIO()
+    workbook = xlsxwriter.Workbook(handle, exports.XLSX_OPTIONS)
+    styles = exports._xlsx_styles(workbook)
+    data = exports._Sheet(workbook, "Data", styles)
+    formats = [exports.MONEY_FORMAT, exports.PERCENT_FORMAT, None, None, None]
+    data.write(["A", "B", "C", "D", "E"], bold=True)
+    write_rows(data, styles, formats)
+    data.write(["Total", Decimal("1.00")], formats[:2], bold=True)
+    workbook.close()
+    with zipfile.ZipFile(io.BytesIO(handle.getvalue())) as package:
+        return package.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_fast_sheet_rows_write_what_xlsxwriter_writes_cell_for_cell():
+    """The data rows are written as sheet XML by _SheetRows, not XlsxWriter's
+    per-cell calls: the sheet must come out byte for byte the same."""
+
+    def one_by_one(data, styles, formats):
+        for values in TRICKY_ROWS:
+            data.write(values, formats)
+
+    def fast(data, styles, formats):
+        data.row += exports._SheetRows(data.sheet, styles, formats).write(
+            iter(TRICKY_ROWS), data.row
+        )
+
+    expected = _data_sheet_xml(one_by_one)
+    assert "_x0007_" in expected
+    assert "_x005F_x0041_" in expected
+    assert _data_sheet_xml(fast) == expected
+
+
+def test_fast_sheet_rows_escape_what_xlsxwriter_would_write_as_markup():
+    """XlsxWriter's constant-memory mode writes a string shaped "<r>…</r>" into
+    the sheet as raw rich-text markup; the data rows are always escaped text, and
+    an empty string is an empty cell."""
+    import io
+
+    import openpyxl
+
+    def fast(data, styles, formats):
+        data.row += exports._SheetRows(data.sheet, styles, formats).write(
+            iter([["<r><t>not markup</t></r>", "", "x"]]), data.row
+        )
+
+    xml = _data_sheet_xml(fast)
+    assert "&lt;r&gt;&lt;t&gt;not markup" in xml
+    assert 'r="B2"' not in xml
+    # And the file opens with the text as typed.
+    import xlsxwriter
+
+    handle = io.BytesIO()
+    workbook = xlsxwriter.Workbook(handle, exports.XLSX_OPTIONS)
+    styles = exports._xlsx_styles(workbook)
+    data = exports._Sheet(workbook, "Data", styles)
+    fast(data, styles, [None, None, None])
+    workbook.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(handle.getvalue()))["Data"]
+    assert [c.value for c in sheet[1]] == ["<r><t>not markup</t></r>", None, "x"]
+
+
+@pytest.mark.django_db
+def test_export_rows_give_the_cells_of_the_budget_lines(db):
+    """The exports read raw rows (reports.export_rows) instead of BudgetLines: each
+    line's cells must equal the columns' download of its BudgetLine, on either
+    database (SQLite hands back floats and text dates)."""
+    from programmes.budget import BUDGET_COLUMNS
+    from programmes.reports import budget_query, export_rows
+
+    make_portfolio(12)
+    odd = ProgrammeFactory(name=" =odd & <name> ", gmpp_id="")
+    FigureFactory(programme=odd, kind="baseline", amount_gbp=Decimal("0.00"))
+    FigureFactory(programme=odd, kind="forecast", amount_gbp=Decimal("12.34"))
+    FigureFactory(
+        programme=odd,
+        kind="actual",
+        financial_year=2020,
+        amount_gbp=None,
+        withheld_text="Commercially sensitive",
+    )
+    FigureFactory(
+        programme=odd,
+        kind="forecast",
+        financial_year=2021,
+        amount_gbp=None,
+        withheld_text="Exempt",
+    )
+    for kind, amount in (("baseline", "0.10"), ("forecast", "0.30")):
+        FigureFactory(
+            programme=odd,
+            kind=kind,
+            financial_year=2022,
+            amount_gbp=Decimal(amount),
+            price_basis="real",
+            price_base_year=2024,
+        )
+    query = budget_query()
+    expected = [[c.download(line) for c in BUDGET_COLUMNS] for line in query.lines()]
+    got = list(export_rows(query, chunk=7))
+    assert got == expected
+    assert len(got) > 36
+    assert {type(cells[10]) for cells in got} == {datetime.date}
+    assert any(cells[5] == "[c]" for cells in got)
+    assert any(cells[8] == Decimal("200.00") for cells in got)  # 0.10 -> 0.30

@@ -19,6 +19,7 @@ from ..reports import (
     budget_copy_sql,
     budget_query,
     change_log,
+    export_rows,
     first_recorded,
     programme_suggestions,
 )
@@ -142,6 +143,8 @@ def budget_report(request):
             header=_header(request, "Budget report", form, query.data_date),
             totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
             notes=BUDGET_NOTES,
+            # As at a moment, lines are renamed in Python, from their BudgetLines.
+            cells=None if query.rename else lambda: export_rows(query),
         )
         copy = None
         # COPY writes names as they are now: as at a moment, rows are renamed in

@@ -12,7 +12,13 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 from django_tables2.data import TableQuerysetData
 
@@ -100,9 +106,28 @@ def _tracked(sender):
     return meta.app_label in TRACKED_APPS and meta.object_name not in UNTRACKED
 
 
+def lock_first():
+    """Inside a transaction, takes the version row's lock before any row of the
+    register is locked or written: every writer then takes its locks in the same
+    order (version first), so two writers wait for each other in turn instead of
+    each holding a row the other needs (a deadlock). Outside one, does nothing: a
+    single statement holds no other lock to cross with."""
+    if connection.in_atomic_block:
+        bump()
+
+
+@receiver(pre_save)
+@receiver(pre_delete)
+def _row_to_be_written(sender, **kwargs):
+    if _tracked(sender):
+        lock_first()
+
+
 @receiver(post_save)
 @receiver(post_delete)
 def _row_written(sender, **kwargs):
+    # Again after the write: outside a transaction the version must move after
+    # the row did, or a reader could keep the old row under the new version.
     if _tracked(sender):
         bump()
 

@@ -38,7 +38,10 @@ class VersionedModel(models.Model):
     def save_checked(self, expected_version):
         """Save only if the row is still at `expected_version`; the row is locked
         while checking (SELECT ... FOR UPDATE), so two saves cannot both pass."""
+        from .freshness import lock_first  # freshness reads DataVersion from here
+
         with transaction.atomic():
+            lock_first()  # the version row before this row: see lock_first
             current = (
                 type(self)
                 .objects.select_for_update()

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.text import slugify
 
+from . import freshness
 from .models import (
     Benefit,
     DeliveryConfidenceAssessment,
@@ -579,6 +580,7 @@ def add_figure(*, figure, reason, user=None):
     figure.is_current = not newer
     figure.is_synthetic = figure.source.is_synthetic
     if figure.is_current:
+        freshness.lock_first()
         for older in siblings.filter(is_current=True).select_for_update():
             older.is_current = False
             save_with_reason(

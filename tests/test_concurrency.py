@@ -91,3 +91,45 @@ def test_the_admin_refuses_a_stale_form(admin_client, figure):
     )
     figure.refresh_from_db()
     assert figure.amount_gbp == Decimal("120.00")
+
+
+def test_two_writers_crossing_rows_take_turns_instead_of_deadlocking(figure):
+    """B writes figure Y, then X; A writes X meanwhile. Every write also moves the
+    data version (one row): had A locked X before the version row, A would wait for
+    B's version lock while B waited for X, and PostgreSQL would abort one of them.
+    Writers lock the version row first, so A waits its turn and both commit."""
+    other = FigureFactory(programme=figure.programme, financial_year=2021)
+    b_holds_y = threading.Event()
+    errors = []
+
+    def writer_b():
+        try:
+            with transaction.atomic():
+                y = FinancialFigure.objects.get(pk=other.pk)
+                y.amount_gbp = Decimal("2.00")
+                y.save()
+                b_holds_y.set()
+                time.sleep(0.5)  # A has begun its write of X by now
+                x = FinancialFigure.objects.get(pk=figure.pk)
+                x.amount_gbp = Decimal("3.00")
+                x.save()
+        except Exception as error:  # noqa: BLE001 - the test reports what it met
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=writer_b)
+    thread.start()
+    b_holds_y.wait(timeout=10)
+    try:
+        with transaction.atomic():
+            x = FinancialFigure.objects.get(pk=figure.pk)
+            x.amount_gbp = Decimal("4.00")
+            x.save()
+    except Exception as error:  # noqa: BLE001
+        errors.append(error)
+    thread.join(timeout=20)
+
+    assert errors == []
+    figure.refresh_from_db()
+    assert figure.amount_gbp == Decimal("4.00")  # A waited for B, then wrote last

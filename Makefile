@@ -66,10 +66,13 @@ assets:
 	# No source maps are shipped, so no file may point at one (collectstatic checks).
 	sed -i '/sourceMappingURL/d' static/vendor/govuk-frontend/all.bundle.js
 
-# Benchmarks print numbers; they judge nothing. On PostgreSQL (DATABASE_URL) they
-# also compare the CSV export with COPY. They use a fresh test database.
+# Benchmarks print numbers; they judge nothing (scripts/bench.py says what runs):
+# pages and exports on DATABASE_URL or else the machine's PostgreSQL if it answers,
+# the exports on SQLite, then the load test with one and two app servers. Fresh
+# databases throughout, dropped after.
 bench: install
-	DJANGO_SETTINGS_MODULE=transform_tracker.settings.test $(PY) -W ignore manage.py benchmark
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) scripts/bench.py
 
 # Production serving: gunicorn with whitenoise's compressed, hashed, long-cached files.
 # Needs DJANGO_SECRET_KEY and DATABASE_URL (production settings refuse to start without).

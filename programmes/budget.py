@@ -11,17 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    Exists,
     F,
     Max,
-    OuterRef,
     Q,
     Sum,
-    Value,
-    When,
 )
 
 from .models import FinancialFigure
@@ -276,80 +270,83 @@ class Totals:
         return [cells.get(column.key, "") for column in columns]
 
 
+# The totals of one set of yearly figures, per price basis, in one statement. A
+# figure's line is its programme and year; a baseline or forecast is "paired" when
+# its line has both with an amount (the window counts them), and the variance is
+# summed over paired figures only.
+TOTALS_SQL = """
+    SELECT price_basis, price_base_year,
+           {sums},
+           SUM(CASE WHEN paired AND kind = 'forecast' THEN amount_gbp END),
+           SUM(CASE WHEN paired AND kind = 'baseline' THEN amount_gbp END),
+           SUM(CASE WHEN paired AND kind = 'forecast' THEN 1 ELSE 0 END),
+           COUNT(DISTINCT programme_id * 10000 + financial_year)
+    FROM (
+        SELECT f.price_basis, f.price_base_year, f.kind, f.amount_gbp,
+               f.programme_id, f.financial_year,
+               f.amount_gbp IS NOT NULL AND f.kind IN ('baseline', 'forecast') AND
+               SUM(CASE WHEN f.amount_gbp IS NOT NULL
+                        AND f.kind IN ('baseline', 'forecast') THEN 1 ELSE 0 END)
+                   OVER (PARTITION BY f.programme_id, f.financial_year) = 2
+                   AS paired
+        FROM ({selected}) AS f
+    ) AS figures
+    GROUP BY price_basis, price_base_year
+    ORDER BY price_basis, price_base_year
+"""
+TOTALS_SUMS = ",\n           ".join(
+    f"SUM(CASE WHEN kind = '{kind}' THEN amount_gbp END), "
+    f"COUNT(CASE WHEN kind = '{kind}' THEN amount_gbp END)"
+    for kind in KINDS
+)
+
+
 def totals_for(selected):
     """Totals of the budget lines of `selected`, one per price basis (never added
     across bases), in one query: exact, since a line holds one current figure of
     each kind."""
-    both = Exists(
-        selected.filter(
-            programme=OuterRef("programme"),
-            financial_year=OuterRef("financial_year"),
-            kind=OuterRef("pair_kind"),
-            amount_gbp__isnull=False,
-        )
-    )
-    money = {"output_field": MONEY_FIELD}
-    paired = Q(has_pair=True, amount_gbp__isnull=False)
-    rows = (
+    from django.db import connection
+
+    inner, params = (
         selected.order_by()
-        .annotate(pair_kind=_other_kind())
-        .annotate(has_pair=both)
-        .values("price_basis", "price_base_year")
-        .annotate(
-            **{
-                f"{kind}_total": Sum("amount_gbp", filter=Q(kind=kind), **money)
-                for kind in KINDS
-            },
-            **{
-                f"{kind}_reported": Count("amount_gbp", filter=Q(kind=kind))
-                for kind in KINDS
-            },
-            paired_forecast=Sum(
-                "amount_gbp", filter=paired & Q(kind="forecast"), **money
-            ),
-            paired_baseline=Sum(
-                "amount_gbp", filter=paired & Q(kind="baseline"), **money
-            ),
-            variance_rows=Count("pk", filter=paired & Q(kind="forecast")),
-            # Lines are (programme, year) pairs: a DISTINCT over one integer.
-            lines=Count(F("programme") * 10000 + F("financial_year"), distinct=True),
+        .values(
+            "price_basis",
+            "price_base_year",
+            "kind",
+            "amount_gbp",
+            "programme_id",
+            "financial_year",
         )
-        .order_by("price_basis", "price_base_year")
+        .query.sql_with_params()
     )
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS_SQL.format(sums=TOTALS_SUMS, selected=inner), params)
+        rows = cursor.fetchall()
 
     def pounds(value):
-        return None if value is None else round_money(value)
+        return None if value is None else _money(value)
 
     result = []
-    for r in rows:
+    for basis, base_year, *sums, paired_f, paired_b, variance_rows, lines in rows:
+        totals, reported = sums[0::2], sums[1::2]
         result.append(
             Totals(
-                price_basis=r["price_basis"],
-                price_base_year=r["price_base_year"],
-                rows=r["lines"],
-                baseline_gbp=pounds(r["baseline_total"]),
-                forecast_gbp=pounds(r["forecast_total"]),
-                actual_gbp=pounds(r["actual_total"]),
+                price_basis=basis,
+                price_base_year=base_year,
+                rows=lines,
+                baseline_gbp=pounds(totals[0]),
+                forecast_gbp=pounds(totals[1]),
+                actual_gbp=pounds(totals[2]),
                 variance_gbp=None
-                if not r["variance_rows"]
-                else pounds(r["paired_forecast"]) - pounds(r["paired_baseline"]),
-                baseline_reported=r["baseline_reported"],
-                forecast_reported=r["forecast_reported"],
-                actual_reported=r["actual_reported"],
-                variance_rows=r["variance_rows"],
+                if not variance_rows
+                else pounds(paired_f) - pounds(paired_b),
+                baseline_reported=reported[0],
+                forecast_reported=reported[1],
+                actual_reported=reported[2],
+                variance_rows=variance_rows,
             )
         )
     return result
-
-
-def _other_kind():
-    """A baseline's pair is the forecast of its line, and the other way round."""
-    return Case(
-        When(kind="baseline", then=Value("forecast")),
-        When(kind="forecast", then=Value("baseline")),
-        default=Value(""),
-        output_field=CharField(),
-    )
 
 
 @dataclass

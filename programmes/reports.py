@@ -296,10 +296,12 @@ def budget_query(
     if financial_year is not None:
         selected = selected.filter(financial_year=financial_year.start_year)
     if rating:
-        latest = latest_assessment("programme", assessments).values("rating")[:1]
-        selected = selected.annotate(programme_rating=Subquery(latest)).filter(
-            programme_rating=rating
+        # Each programme's latest rating once, not once per figure.
+        latest = latest_assessment("id", assessments).values("rating")[:1]
+        rated = programmes.annotate(latest_rating=Subquery(latest)).filter(
+            latest_rating=rating
         )
+        selected = selected.filter(programme__in=rated.values("id"))
     return BudgetQuery(figures=figures, selected=selected, rename=rename)
 
 

@@ -236,6 +236,8 @@ class _SheetRows:
     SPACE_AT_ENDS = re.compile(r"^\s|\s$")
     MAX_TEXT = 32767
 
+    KEPT_TEXTS = 20000  # text cells remembered (names repeat down a report)
+
     def __init__(self, sheet, styles, formats):
         from xlsxwriter.utility import xl_col_to_name
 
@@ -245,27 +247,32 @@ class _SheetRows:
         # are made on first use, as XlsxWriter numbers formats in the order used.
         self.formats = [styles[f, False] for f in formats]
         self.formats += [styles[XLSX_DATE, False], styles[XLSX_DATETIME, False]]
-        self.styles = {}
+        self.openings = [None] * len(self.formats)  # '[ s="N"]><v>' per column
+        self.texts = {}  # text -> the rest of its cell's markup
         self.serials = {}  # date -> Excel serial number, as text
 
-    def _style(self, index):
-        style = self.styles.get(index)
-        if style is None:
-            cell_format = self.formats[index]
-            style = f' s="{cell_format._get_xf_index()}"' if cell_format else ""
-            self.styles[index] = style
-        return style
+    def _opening(self, index):
+        """The markup between a number cell's reference and its value."""
+        cell_format = self.formats[index]
+        style = f' s="{cell_format._get_xf_index()}"' if cell_format else ""
+        self.openings[index] = opening = f"{style}><v>"
+        return opening
 
-    def _text(self, text):
+    def _text(self, value):
+        """The markup after a text cell's reference: the text made safe from
+        formulas, cut to Excel's limit and escaped as XlsxWriter escapes it."""
+        text = safe_cell(value)[: self.MAX_TEXT]
         if "_x" in text:
             text = self.ESCAPE_LIKE.sub(r"_x005F\1", text)
         if self.CONTROL.search(text):
             text = self.CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
         if self.TEXT_ESCAPES.search(text):
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if self.SPACE_AT_ENDS.search(text):
-            return f'<t xml:space="preserve">{text}</t>'
-        return f"<t>{text}</t>"
+        space = ' xml:space="preserve"' if self.SPACE_AT_ENDS.search(text) else ""
+        tail = f' t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        if len(self.texts) < self.KEPT_TEXTS:
+            self.texts[value] = tail
+        return tail
 
     def _serial(self, value):
         from xlsxwriter.utility import _datetime_to_excel_datetime
@@ -280,52 +287,40 @@ class _SheetRows:
         # of ours, so everything before it is in the file, then add ours.
         sheet._write_single_row(first_row)
         handle = sheet.fh
-        letters, style = self.letters, self._style
+        letters, openings, texts = self.letters, self.openings, self.texts
         date_style, datetime_style = len(letters), len(letters) + 1
-        serials, text = self.serials, self._text
+        serials = self.serials
         number = first_row
         buffer = []
         for values in rows:
             number += 1
             r = str(number)
             cells = [f'<row r="{r}">']
+            append = cells.append
             for col, value in enumerate(values):
                 kind = type(value)
                 if kind is str:
-                    if not value:
-                        continue
-                    if value.startswith(FORMULA_STARTS):
-                        value = "'" + value
-                    if len(value) > self.MAX_TEXT:
-                        value = value[: self.MAX_TEXT]
-                    cells.append(
-                        f'<c r="{letters[col]}{r}" t="inlineStr"><is>{text(value)}</is></c>'
-                    )
+                    if value:
+                        tail = texts.get(value) or self._text(value)
+                        append(f'<c r="{letters[col]}{r}"{tail}')
                 elif kind is Decimal or kind is int or kind is float:
-                    cells.append(
-                        f'<c r="{letters[col]}{r}"{style(col)}><v>{value:.16G}</v></c>'
-                    )
+                    opening = openings[col] or self._opening(col)
+                    append(f'<c r="{letters[col]}{r}"{opening}{value:.16G}</v></c>')
                 elif kind is datetime.date:
                     serial = serials.get(value)
                     if serial is None:
                         serial = serials[value] = self._serial(value)
-                    cells.append(
-                        f'<c r="{letters[col]}{r}"{style(date_style)}><v>{serial}</v></c>'
-                    )
+                    opening = openings[date_style] or self._opening(date_style)
+                    append(f'<c r="{letters[col]}{r}"{opening}{serial}</v></c>')
                 elif kind is datetime.datetime:
                     moment = timezone.localtime(value).replace(tzinfo=None)
-                    cells.append(
-                        f'<c r="{letters[col]}{r}"{style(datetime_style)}>'
-                        f"<v>{self._serial(moment)}</v></c>"
+                    opening = openings[datetime_style] or self._opening(datetime_style)
+                    append(
+                        f'<c r="{letters[col]}{r}"{opening}{self._serial(moment)}</v></c>'
                     )
-                elif value is not None:
-                    value = safe_cell(value)
-                    if value:
-                        cells.append(
-                            f'<c r="{letters[col]}{r}" t="inlineStr">'
-                            f"<is>{text(value)}</is></c>"
-                        )
-            cells.append("</row>")
+                elif value is not None and (text := safe_cell(value)):
+                    append(f'<c r="{letters[col]}{r}"{self._text(text)}')
+            append("</row>")
             buffer.append("".join(cells))
             if len(buffer) == CSV_ROWS_PER_CHUNK:
                 handle.write("".join(buffer))

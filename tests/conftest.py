@@ -96,6 +96,20 @@ def demo_data(demo_data_once, db):
 
 
 @pytest.fixture
+def demo_site(live_server, demo_snapshot):
+    """A live server's URL, its database holding the demo data: copied in on the
+    in-memory SQLite test database (the server thread shares this connection),
+    loaded afresh elsewhere (PostgreSQL). The test's end flushes it either way."""
+    from programmes.demo import load_demo_data
+
+    if demo_snapshot.copyable():
+        demo_snapshot.put_in()
+    else:
+        load_demo_data()
+    return live_server.url
+
+
+@pytest.fixture
 def auditor_client(client, db):
     from accounts.services import create_user_with_role
 

@@ -5,7 +5,6 @@ programmes, on pages that fit 1280 pixels without scrolling sideways."""
 import pytest
 
 from accounts.services import create_user_with_role
-from programmes.demo import load_demo_data
 from programmes.models import Department, DisruptionImpact, Programme
 
 from .browser import BROWSER_TEST_MARKS, browser_page, sign_in
@@ -28,15 +27,14 @@ OVERFLOW = """() => Math.max(
 
 
 @pytest.fixture
-def site(live_server):
-    load_demo_data()
+def site(demo_site):
     create_user_with_role(
         username="moj-admin",
         role="programme-admin",
         password=PASSWORD,
         departments=Department.objects.filter(abbreviation="MOJ"),
     )
-    return live_server.url
+    return demo_site
 
 
 def _fits(page, wide):

@@ -6,7 +6,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from accounts.services import create_user_with_role
-from programmes.demo import load_demo_data
 
 from .browser import BROWSER_TEST_MARKS, browser_page, sign_in
 from .factories import UserFactory
@@ -44,13 +43,9 @@ AXE_OPTIONS = {
 
 
 @pytest.fixture
-def site(live_server, demo_snapshot):
-    if demo_snapshot.copyable():
-        demo_snapshot.put_in()  # the live server thread shares this connection
-    else:
-        load_demo_data()
+def site(demo_site):
     create_user_with_role(username="browser", role="auditor", password=PASSWORD)
-    return live_server.url
+    return demo_site
 
 
 def _violations(page):

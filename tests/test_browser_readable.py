@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from accounts.services import create_user_with_role
-from programmes.demo import load_demo_data
 
 from .browser import ARGS, CHROMIUM, chromium_available
 from .test_browser import _violations
@@ -44,11 +43,10 @@ ALLOWED_BUTTONS = {"toImage", "resetScale2d"}
 
 
 @pytest.fixture
-def site(live_server):
-    load_demo_data()
+def site(demo_site):
     for role in ROLES:
         create_user_with_role(username=role, role=role, password=PASSWORD)
-    return live_server.url
+    return demo_site
 
 
 @pytest.fixture

@@ -110,3 +110,27 @@ def test_a_rolled_back_write_never_lends_its_version_to_another(figure):
     freshness.bump()
     assert freshness.current() not in seen
     assert len(seen) == 3
+
+
+@pytest.mark.django_db
+def test_kept_report_tables_show_an_edit_at_once_on_both_servers(auditor_client, db):
+    """The budget report's and the change log's tables are kept as rendered HTML
+    per data version and address: an edit through one server shows at once, in
+    both tables, on a server that had kept the older tables."""
+    yearly = FigureFactory(amount_gbp=Decimal("1234567.00"))
+    for amount, shown in (("1234567.00", "1,234,567"), ("7654321.00", "7,654,321")):
+        if amount != "1234567.00":
+            with _server("a"):
+                correct_figure(
+                    figure=yearly,
+                    reason="Re-keyed for the test",
+                    amount_gbp=Decimal(amount),
+                )
+        for name in ("a", "b"):
+            with _server(name):
+                budget = auditor_client.get("/reports/budget/").content.decode()
+                changes = auditor_client.get("/reports/changes/").content.decode()
+                # In the table itself, not only the totals above it.
+                assert shown in budget.split("<table", 1)[1], name
+                if amount != "1234567.00":
+                    assert "Re-keyed for the test" in changes.split("<table", 1)[1]

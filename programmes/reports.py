@@ -480,14 +480,6 @@ def _safe_text(column):
     )
 
 
-def _inline_sql(queryset):
-    """A queryset's SQL with its parameters quoted in (by psycopg2), for COPY,
-    which takes no parameters."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        return cursor.mogrify(sql, params).decode()
-
-
 def _money_sql(expression):
     return f"round({expression}, 2)::text"
 
@@ -552,33 +544,10 @@ def _column_sql(column):
     raise ValueError(f"No SQL for a {kind!r} column.")
 
 
-def budget_copy_sql(query):
-    """PostgreSQL: the budget lines of a BudgetQuery as one SELECT for COPY ... TO
-    STDOUT, generated from the same grouped query and BUDGET_COLUMNS that the other
-    writers render, with the release's whole-life figures joined once."""
-    grouped = _inline_sql(query.values())
-    whole_life = _inline_sql(
-        query.figures.filter(**WHOLE_LIFE)
-        .order_by()
-        .values("programme_id", "data_date", "measure", "amount_gbp")
-    )
-    select = ",\n               ".join(_column_sql(c) for c in BUDGET_COLUMNS)
-    join = "wl.programme_id = r.programme_ref AND wl.data_date = r.data_date"
-    return f"""
-        SELECT {select}
-        FROM ({grouped}) AS r
-        LEFT JOIN ({whole_life}) AS wl ON {join} AND wl.measure = 'cost'
-        LEFT JOIN ({whole_life}) AS wb ON {join.replace("wl.", "wb.")}
-            AND wb.measure = 'benefit'
-        ORDER BY r.department_name, r.programme_name, r.programme_ref, r.year
-    """
-
-
-def export_rows_sql(query):
-    """The budget lines of a BudgetQuery as one SELECT of the raw columns
-    budget.EXPORT_FIELDS names (sql, params), on either database: the grouped
-    query and the release's whole-life figures joined once, in the report's order.
-    The exports read it row by row instead of building BudgetLines."""
+def _lines_sql(query, select):
+    """(sql, params): `select` over the budget lines of a BudgetQuery (alias r),
+    with the whole-life cost (wl) and benefits (wb) published in the same release
+    joined once, in the report's order."""
     # The outer query orders the lines; the grouped one need not.
     grouped, grouped_params = query.values().order_by().query.sql_with_params()
     whole_life, whole_life_params = (
@@ -589,11 +558,7 @@ def export_rows_sql(query):
     )
     join = "wl.programme_id = r.programme_ref AND wl.data_date = r.data_date"
     sql = f"""
-        SELECT r.department_name, r.programme_name, r.gmpp_id, r.year,
-               r.baseline_gbp, r.baseline_withheld, r.forecast_gbp,
-               r.forecast_withheld, r.actual_gbp, r.actual_withheld,
-               r.price_basis, r.price_base_year, r.data_date,
-               wl.amount_gbp, wb.amount_gbp, r.withheld
+        SELECT {select}
         FROM ({grouped}) AS r
         LEFT JOIN ({whole_life}) AS wl ON {join} AND wl.measure = 'cost'
         LEFT JOIN ({whole_life}) AS wb ON {join.replace("wl.", "wb.")}
@@ -601,6 +566,31 @@ def export_rows_sql(query):
         ORDER BY r.department_name, r.programme_name, r.programme_ref, r.year
     """
     return sql, (*grouped_params, *whole_life_params, *whole_life_params)
+
+
+def budget_copy_sql(query):
+    """PostgreSQL: the budget lines of a BudgetQuery as one SELECT for COPY ... TO
+    STDOUT (which takes no parameters, so they are quoted in), its cells generated
+    from the same BUDGET_COLUMNS that the other writers render."""
+    select = ",\n               ".join(_column_sql(c) for c in BUDGET_COLUMNS)
+    # The cells' SQL has its own "%" (a modulo): doubled, as parameters are quoted in.
+    sql, params = _lines_sql(query, select.replace("%", "%%"))
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params).decode()
+
+
+def export_rows_sql(query):
+    """The budget lines of a BudgetQuery as one SELECT of the raw columns
+    budget.EXPORT_FIELDS names (sql, params), on either database. The exports read
+    it row by row instead of building BudgetLines."""
+    return _lines_sql(
+        query,
+        """r.department_name, r.programme_name, r.gmpp_id, r.year,
+               r.baseline_gbp, r.baseline_withheld, r.forecast_gbp,
+               r.forecast_withheld, r.actual_gbp, r.actual_withheld,
+               r.price_basis, r.price_base_year, r.data_date,
+               wl.amount_gbp, wb.amount_gbp, r.withheld""",
+    )
 
 
 def export_rows(query, chunk=2000):

@@ -75,7 +75,7 @@ def main():
         "import secrets\n"
         "if not Programme.objects.exists(): load_demo_data()\n"
         "user = User.objects.filter(username='loadtest').first() or create_user_with_role(username='loadtest', role='civil-servant', password=secrets.token_urlsafe(16))\n"
-        "s = SessionStore(); s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'; s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()\n"
+        "s = SessionStore(); s[SESSION_KEY] = str(user.pk); s[BACKEND_SESSION_KEY] = 'accounts.backends.ModelBackend'; s[HASH_SESSION_KEY] = user.get_session_auth_hash(); s.create()\n"
         "d = Department.objects.with_programmes().order_by('-pk').first()\n"
         "print('SESSION', s.session_key); print('DEPARTMENT', d.slug)\n"
     )

@@ -1,8 +1,9 @@
 """Every URL against every role: what each may do is enforced on the server."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 
+from accounts.roles import ROLES as GROUPS
 from accounts.services import create_user_with_role
 from programmes.models import Department, FinancialFigure, Programme
 
@@ -193,3 +194,58 @@ def test_programme_admin_cannot_delete(client, demo_data):
 
     assert response.status_code == 403
     assert Programme.objects.filter(pk=programme.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_role_taken_away_applies_to_the_next_request(client):
+    """Permissions are read afresh for every request (in one statement, by
+    accounts.backends): nothing kept between requests can outlive a removed role."""
+    user = create_user_with_role(
+        username="leaver", role="auditor", password="a-long-test-password-1"
+    )
+    client.force_login(user)
+    assert client.get("/reports/changes/").status_code == 200
+    assert b"Change log" in client.get("/").content
+
+    user.groups.remove(Group.objects.get(name=GROUPS["auditor"][0]))
+
+    assert client.get("/reports/changes/").status_code == 403
+    assert client.get("/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_one_statement_reads_the_same_permissions_as_django(client):
+    from django.contrib.auth.backends import ModelBackend as DjangoBackend
+    from django.contrib.auth.models import Permission
+
+    from accounts.backends import ModelBackend
+
+    user = create_user_with_role(
+        username="mixed", role="programme-admin", password="a-long-test-password-1"
+    )
+    user.user_permissions.add(Permission.objects.get(codename="view_change_log"))
+    for role in ("civil-servant", "auditor"):
+        user.groups.add(Group.objects.get(name=GROUPS[role][0]))
+    user = type(user).objects.get(pk=user.pk)
+    ours = ModelBackend().get_all_permissions(user)
+    user = type(user).objects.get(pk=user.pk)
+
+    assert ours == DjangoBackend().get_all_permissions(user)
+    assert "programmes.view_change_log" in ours
+    assert len(ours) > 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_role_groups_come_back_after_a_flush():
+    """A data migration made the role groups; a flush (as transactional tests do
+    between tests) empties every table, and post_migrate makes them again."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    for name, permissions in GROUPS.values():
+        group = Group.objects.get(name=name)
+        granted = {
+            f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()
+        }
+        assert granted == set(permissions)

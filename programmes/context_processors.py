@@ -1,4 +1,7 @@
+import functools
+
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import SimpleLazyObject
 
 from . import freshness
@@ -46,15 +49,37 @@ NAVIGATION = [
 ]
 
 
+# The layout's other links, by the name the templates use.
+LINKS = {
+    "portfolio": "programmes:portfolio",
+    "admin": "admin:index",
+    "logout": "logout",
+    "accessibility": "pages:accessibility",
+    "privacy": "pages:privacy",
+    "cookies": "pages:cookies",
+    "api_token": "api-token",
+    "password_change": "password_change",
+}
+
+
+@functools.cache
+def _links(script_prefix):
+    # The URLs never change while the process runs (but for the prefix it is
+    # mounted under): reversed once, not a dozen times on every page.
+    names = {**LINKS, **{url_name: url_name for url_name, *_ in NAVIGATION}}
+    return {key: reverse(name) for key, name in names.items()}
+
+
 def service(request):
     """The service name and the navigation, with the current section marked."""
     path = request.path.strip("/")
     user = getattr(request, "user", None)
+    links = _links(get_script_prefix())
     items = []
     if user is not None and user.is_authenticated:
         items = [
             {
-                "url_name": url_name,
+                "url": links[url_name],
                 "label": label,
                 "current": path == prefix or (prefix and path.startswith(prefix + "/")),
             }
@@ -64,6 +89,7 @@ def service(request):
     return {
         "service_name": settings.SERVICE_NAME,
         "navigation": items,
+        "links": links,
         # Read only by a template that keeps a fragment (`{% cache %}` keyed by it).
         "data_version": SimpleLazyObject(freshness.fragment_version),
     }

@@ -8,7 +8,8 @@ import hashlib
 import threading
 import uuid
 
-from django.core.cache import cache
+from django.core.cache import InvalidCacheBackendError, cache, caches
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import connection
@@ -20,6 +21,7 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
+from django.utils.safestring import mark_safe
 from django_tables2.data import TableQuerysetData
 
 from .models import DataVersion
@@ -66,6 +68,20 @@ def current():
         if getattr(_request, "active", False):
             _request.token = token
     return token
+
+
+def kept_fragment(name, *vary_on):
+    """The HTML a template's `{% cache … name data_version *vary_on %}` keeps for
+    the committed version, or None. A view that finds it skips building what the
+    fragment shows: the same address already built it, checks passed, at this
+    version."""
+    key = make_template_fragment_key(name, [fragment_version(), *vary_on])
+    try:
+        fragments = caches["template_fragments"]
+    except InvalidCacheBackendError:
+        fragments = caches["default"]
+    html = fragments.get(key)
+    return None if html is None else mark_safe(html)  # noqa: S308 (our own render)
 
 
 def fragment_version():

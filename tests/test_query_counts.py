@@ -47,3 +47,30 @@ def test_page_queries_do_not_grow_with_programmes(admin_client):
 
     assert large == small
     assert max(small.values()) <= 30
+
+
+def _main(response):
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+@pytest.mark.django_db
+def test_a_kept_dashboard_page_reads_only_who_is_asking_and_the_version(client):
+    """The second request for a portfolio or department page, data unchanged,
+    builds nothing: the session, the user, their permissions (one statement),
+    the page's department and the data version, and nothing per programme."""
+    from accounts.services import create_user_with_role
+
+    departments, _, _ = make_portfolio(30)
+    user = create_user_with_role(
+        username="reader", role="civil-servant", password="a-long-test-password-1"
+    )
+    client.force_login(user)
+    for url, expected in (("/", 4), (f"/departments/{departments[0].slug}/", 5)):
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        assert _main(again) == _main(first)
+        assert len(queries) == expected, [q["sql"][:80] for q in queries]
+        permissions = [q for q in queries if "auth_permission" in q["sql"]]
+        assert len(permissions) == 1

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
-from ..freshness import KeptQuerysetData
+from ..freshness import KeptQuerysetData, kept_fragment
 from ..models import Department
 from ..tables import ProgrammeTable
 from .common import chart_download, configure_table, programme_rows
@@ -31,16 +31,18 @@ def department_detail(request, slug):
             dashboard.scatter_card,
             name=department.slug,
         )
-    table = ProgrammeTable(
-        KeptQuerysetData(
-            programme_rows().for_department(department).order_by("name"),
-            scope=department.pk,
+    context = {"dashboard": dashboard, "department": department}
+    context["kept"] = kept_fragment(
+        "department_detail", department.pk, request.get_full_path()
+    )
+    if context["kept"] is None:
+        table = ProgrammeTable(
+            KeptQuerysetData(
+                programme_rows().for_department(department).order_by("name"),
+                scope=department.pk,
+            )
         )
-    )
-    table.caption = f"Programmes of the {department.name}"
-    configure_table(request, table, per_page=25)
-    return render(
-        request,
-        "programmes/department_detail.html",
-        {"dashboard": dashboard, "department": department, "table": table},
-    )
+        table.caption = f"Programmes of the {department.name}"
+        configure_table(request, table, per_page=25)
+        context["table"] = table
+    return render(request, "programmes/department_detail.html", context)

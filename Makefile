@@ -33,8 +33,11 @@ run: demo
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# Two pytest-xdist workers (this machine has two cores), a test file to a worker so
+# each module's fixtures are made once; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install browser-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -30,10 +30,11 @@ def chromium_available():
 
 
 # Every browser test module's marks. live_server flushes the database after each
-# test; serialized_rollback brings back the role groups that a migration made.
+# test; the flush's post_migrate makes the role groups again (accounts.apps), so the
+# next test, on this worker, finds them as a migrated database has them.
 BROWSER_TEST_MARKS = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not chromium_available(),
         reason="Debian's chromium is not installed (make browser-deps)",

@@ -26,7 +26,7 @@ def _table_digests(cursor, tables):
     return digests
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_postgresql_round_trip_keeps_every_table(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump/pg_restore need PostgreSQL (CI)")

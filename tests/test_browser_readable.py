@@ -12,7 +12,7 @@ from .test_browser import _violations
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         not chromium_available(),
         reason="Debian's chromium is not installed (make browser-deps)",

@@ -13,7 +13,7 @@ from programmes.models import FinancialFigure, StaleEdit
 
 from .factories import FigureFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

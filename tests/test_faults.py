@@ -28,7 +28,7 @@ def proxied_database(transactional_db):
     proxy.cut()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_pages_answer_503_while_the_database_is_away_and_recover(proxied_database):
     make_portfolio(5)
     client = Client(raise_request_exception=False)

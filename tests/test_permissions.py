@@ -233,19 +233,3 @@ def test_the_one_statement_reads_the_same_permissions_as_django(client):
     assert ours == DjangoBackend().get_all_permissions(user)
     assert "programmes.view_change_log" in ours
     assert len(ours) > 10
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_role_groups_come_back_after_a_flush():
-    """A data migration made the role groups; a flush (as transactional tests do
-    between tests) empties every table, and post_migrate makes them again."""
-    from django.core.management import call_command
-
-    call_command("flush", interactive=False, verbosity=0)
-
-    for name, permissions in GROUPS.values():
-        group = Group.objects.get(name=name)
-        granted = {
-            f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()
-        }
-        assert granted == set(permissions)

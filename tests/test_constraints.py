@@ -367,3 +367,56 @@ def _empty_inlines():
             }
         )
     return data
+
+
+def _django_errors(row, exclude=None):
+    """What Django's own validate_constraints says of the row, each check
+    constraint tested on its own."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Model
+
+    try:
+        Model.validate_constraints(row, exclude)
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", BAD_ROWS)
+def test_check_constraints_tested_together_say_what_djangos_say(case):
+    from django.core.exceptions import ValidationError
+
+    row = BAD_ROWS[case]()
+    expected = _django_errors(row)
+
+    with pytest.raises(ValidationError) as raised:
+        row.validate_constraints()
+
+    assert expected
+    assert raised.value.message_dict == expected
+
+
+@pytest.mark.django_db
+def test_a_good_rows_check_constraints_cost_one_query():
+    from django.db import connection
+    from django.db.models import CheckConstraint, Model
+    from django.test.utils import CaptureQueriesContext
+
+    def checks_run(validate):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            validate()
+        return [q for q in queries if q["sql"].startswith('SELECT 1 AS "_check"')]
+
+    figure = _figure()
+    checks = [
+        c for c in FinancialFigure._meta.constraints if isinstance(c, CheckConstraint)
+    ]
+
+    ours = checks_run(figure.validate_constraints)
+    djangos = checks_run(lambda: Model.validate_constraints(figure))
+
+    assert len(checks) >= 5
+    # Django's: one per check constraint (and one per conditional unique constraint).
+    assert len(ours) == len(djangos) - len(checks) + 1
+    assert _django_errors(figure) == {}

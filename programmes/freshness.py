@@ -21,6 +21,7 @@ from django.db.models.signals import (
     pre_save,
 )
 from django.dispatch import receiver
+from django.http import Http404
 from django.utils.safestring import mark_safe
 from django_tables2.data import TableQuerysetData
 
@@ -115,6 +116,19 @@ def cached(name, build, *key):
         value = build()
         cache.set(cache_key, value, TIMEOUT)
     return value
+
+
+def kept_or_404(model, **lookup):
+    """get_object_or_404, kept per data version: a page's row is read from the
+    database once per version, not on every request for the page."""
+    found = cached(
+        f"row:{model._meta.label}",
+        lambda: model._default_manager.filter(**lookup).first(),
+        sorted(lookup.items()),
+    )
+    if found is None:
+        raise Http404(f"No {model._meta.verbose_name} matches the given query.")
+    return found
 
 
 def _tracked(sender):

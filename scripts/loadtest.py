@@ -144,7 +144,7 @@ def main():
             total += rps
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             socket_errors = re.search(r"Socket errors: (.*)", out)
-            median = re.search(r"50%\s+(\S+)", out).group(1)
+            median = re.search(r"^\s*50%\s+(\S+)", out, re.MULTILINE).group(1)
             print(f"{url}: {rps} requests per second, median {median}")
             print(f"Non-2xx/3xx responses: {errors.group(1) if errors else 0}")
             print(

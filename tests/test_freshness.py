@@ -134,3 +134,22 @@ def test_kept_report_tables_show_an_edit_at_once_on_both_servers(auditor_client,
                 assert shown in budget.split("<table", 1)[1], name
                 if amount != "1234567.00":
                     assert "Re-keyed for the test" in changes.split("<table", 1)[1]
+
+
+@pytest.mark.django_db
+def test_a_kept_department_row_follows_a_rename_and_a_new_address(
+    auditor_client, figure
+):
+    """The department page keeps its department row per version: a rename shows at
+    once, and the old address answers 404 as soon as the slug moves."""
+    department = figure.programme.department
+    old = f"/departments/{department.slug}/"
+    assert auditor_client.get(old).status_code == 200
+
+    department.name = "Department for Renamed Things"
+    department.slug = "renamed-things"
+    department.save()
+
+    assert auditor_client.get(old).status_code == 404
+    page = auditor_client.get("/departments/renamed-things/").content.decode()
+    assert "Department for Renamed Things" in page

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
-from ..freshness import KeptQuerysetData, kept_fragment
+from ..freshness import KeptQuerysetData, kept_fragment, kept_or_404
 from ..models import Department
 from ..tables import ProgrammeTable
 from .common import chart_download, configure_table, programme_rows
@@ -21,7 +21,7 @@ def department_list(request):
 
 @permission_required("programmes.view_programme", raise_exception=True)
 def department_detail(request, slug):
-    department = get_object_or_404(Department, slug=slug)
+    department = kept_or_404(Department, slug=slug)
     # Read only when the page's kept fragment is missing or a chart is downloaded.
     dashboard = SimpleLazyObject(lambda: department_dashboard(department))
     if request.GET.get("download"):

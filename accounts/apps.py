@@ -12,24 +12,28 @@ def record_last_login(sender, user, **kwargs):
 
 def ensure_roles(sender, using="default", **kwargs):
     """After every migrate (and every flush, which Django follows with the same
-    signal), each role's group exists: one a data migration made but a flush took
-    away is made again with the role's permissions. A group that exists is left as
-    the admins keep it."""
+    signal), a database with no groups at all (a flush emptied it) gets the role
+    groups a data migration made, each with its role's permissions, in one
+    transaction. Where any group exists, nothing is touched: the admins keep the
+    groups as they set them."""
     from django.contrib.auth.models import Group, Permission
+    from django.db import transaction
 
     from .roles import ROLES
 
-    for name, permissions in ROLES.values():
-        if Group.objects.using(using).filter(name=name).exists():
-            continue
-        group = Group.objects.using(using).create(name=name)
-        for dotted in permissions:
-            app_label, codename = dotted.split(".")
-            group.permissions.add(
-                Permission.objects.using(using).get(
-                    content_type__app_label=app_label, codename=codename
+    groups = Group.objects.using(using)
+    if groups.exists():
+        return
+    with transaction.atomic(using=using):
+        for name, permissions in ROLES.values():
+            group = groups.create(name=name)
+            for dotted in permissions:
+                app_label, codename = dotted.split(".")
+                group.permissions.add(
+                    Permission.objects.using(using).get(
+                        content_type__app_label=app_label, codename=codename
+                    )
                 )
-            )
 
 
 class AccountsConfig(AppConfig):

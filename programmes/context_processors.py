@@ -62,7 +62,7 @@ LINKS = {
 }
 
 
-@functools.cache
+@functools.lru_cache(maxsize=8)
 def _links(script_prefix):
     # The URLs never change while the process runs (but for the prefix it is
     # mounted under): reversed once, not a dozen times on every page.

@@ -22,3 +22,19 @@ def test_the_role_groups_come_back_after_a_flush():
             f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()
         }
         assert granted == set(permissions)
+
+
+@pytest.mark.django_db
+def test_groups_the_admins_changed_are_left_as_they_are():
+    """Where any group exists, post_migrate touches nothing: a role group an admin
+    trimmed or deleted stays so after the next migrate."""
+    from accounts.apps import ensure_roles
+
+    auditors = Group.objects.get(name=GROUPS["auditor"][0])
+    auditors.permissions.clear()
+    Group.objects.filter(name=GROUPS["civil-servant"][0]).delete()
+
+    ensure_roles(sender=None)
+
+    assert not auditors.permissions.exists()
+    assert not Group.objects.filter(name=GROUPS["civil-servant"][0]).exists()

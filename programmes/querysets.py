@@ -2,9 +2,10 @@
 Sums over different relations are separate subqueries, so rows never multiply."""
 
 import datetime
+import decimal
 from decimal import Decimal
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import (
     Count,
     Max,
@@ -19,6 +20,26 @@ from django.db.models.functions import Coalesce
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
 EARLIEST = datetime.date(1900, 1, 1)
+
+
+# A LIMIT no register reaches: it keeps the database from folding a subquery into
+# the aggregate over it (PostgreSQL and SQLite both would), which evaluates each of
+# its correlated subqueries once for every aggregate that reads the column.
+NO_LIMIT = 2**62
+
+# What Django makes of a SUM over a decimal column: PostgreSQL's numeric arrives
+# exact; SQLite's float is read to 15 significant digits.
+_FROM_FLOAT = decimal.Context(prec=15).create_decimal_from_float
+
+
+def _db_money(value):
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _FROM_FLOAT(value)
+
+
+def _fenced(queryset):
+    return queryset[:NO_LIMIT]
 
 
 def _figures():
@@ -266,17 +287,10 @@ class ProgrammeQuerySet(models.QuerySet):
         "<name>_reported" (how many programmes gave one)}. The sums of exactly what
         each programme's page shows."""
         money = {"output_field": MONEY_FIELD}
-        return (
-            self.order_by()
-            .with_money()
-            .aggregate(
-                programmes=Count("pk"),
-                **{
-                    f"{name}_total": Sum(f"{name}_gbp", **money)
-                    for name in MONEY_MEASURES
-                },
-                **{f"{name}_reported": Count(f"{name}_gbp") for name in MONEY_MEASURES},
-            )
+        return _fenced(self.order_by().with_money()).aggregate(
+            programmes=Count("pk"),
+            **{f"{name}_total": Sum(f"{name}_gbp", **money) for name in MONEY_MEASURES},
+            **{f"{name}_reported": Count(f"{name}_gbp") for name in MONEY_MEASURES},
         )
 
     def department_totals(self):
@@ -284,24 +298,42 @@ class ProgrammeQuerySet(models.QuerySet):
         (sums of the newest nominal whole-life baselines, None over nothing) with
         whole_life_cost_reported and benefits_reported (how many programmes gave
         each); matched_cost_gbp and matched_benefits_gbp over only the programmes
-        that gave both."""
-        both = Q(whole_life_cost_gbp__isnull=False, benefits_gbp__isnull=False)
-        money = {"output_field": MONEY_FIELD}
-        return (
+        that gave both. Grouped over each programme's figures worked out once (a
+        fenced subquery): grouping the annotated programmes directly evaluates each
+        newest-figure subquery again for every sum and count that reads it."""
+        inner = _fenced(
             self.order_by()
             .with_whole_life_cost()
             .with_benefits()
-            .values("department")
-            .annotate(
-                programme_count=Count("pk"),
-                whole_life_cost_total=Sum("whole_life_cost_gbp", **money),
-                whole_life_cost_reported=Count("whole_life_cost_gbp"),
-                benefits_total=Sum("benefits_gbp", **money),
-                benefits_reported=Count("benefits_gbp"),
-                matched_cost_gbp=Sum("whole_life_cost_gbp", filter=both, **money),
-                matched_benefits_gbp=Sum("benefits_gbp", filter=both, **money),
-            )
+            .values_list("department", "whole_life_cost_gbp", "benefits_gbp")
         )
+        sql, params = inner.query.sql_with_params()
+        both = "wl IS NOT NULL AND b IS NOT NULL"
+        grouped = f"""
+            WITH t (department, wl, b) AS ({sql})
+            SELECT department, COUNT(*), SUM(wl), COUNT(wl), SUM(b), COUNT(b),
+                   SUM(CASE WHEN {both} THEN wl END), SUM(CASE WHEN {both} THEN b END)
+            FROM t GROUP BY department"""
+        names = (
+            "department",
+            "programme_count",
+            "whole_life_cost_total",
+            "whole_life_cost_reported",
+            "benefits_total",
+            "benefits_reported",
+            "matched_cost_gbp",
+            "matched_benefits_gbp",
+        )
+        money = {n for n in names if n.endswith(("_total", "_gbp"))}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(grouped, params)
+            return [
+                {
+                    n: _db_money(v) if n in money else v
+                    for n, v in zip(names, row, strict=True)
+                }
+                for row in cursor.fetchall()
+            ]
 
     def rating_counts(self):
         """{rating: number of programmes} by latest rating ("" for never rated)."""

@@ -171,3 +171,78 @@ def test_as_at_rebuilds_names_and_a_release_shows_what_it_published(
     esn = [r for r in release if r["Programme"] == "Emergency Services Network"]
     assert [r["Financial year"] for r in esn] == ["2021-22"]
     assert all(r["Data date (release)"] == "2022-03-31" for r in release[:-1])
+
+
+@pytest.mark.django_db
+def test_department_totals_are_the_sums_of_each_programmes_newest_figures():
+    """department_totals groups each programme's newest whole-life figures worked
+    out once; the result is what adding them up programme by programme gives,
+    gaps included (a programme without benefits counts in none of the matched
+    sums)."""
+    from collections import defaultdict
+
+    from programmes.models import FinancialFigure, Programme
+
+    from .factories import make_portfolio
+
+    make_portfolio(24, departments=3)
+    # Gaps: a few programmes lose their benefits, others their whole-life cost.
+    FinancialFigure.objects.filter(
+        period="whole_life",
+        measure="benefit",
+        programme_id__in=Programme.objects.order_by("pk").values("pk")[:5],
+    ).delete()
+    FinancialFigure.objects.filter(
+        period="whole_life",
+        measure="cost",
+        programme_id__in=Programme.objects.order_by("-pk").values("pk")[:4],
+    ).delete()
+    expected = defaultdict(lambda: defaultdict(lambda: None))
+    counts = defaultdict(lambda: defaultdict(int))
+    rows = Programme.objects.with_whole_life_cost().with_benefits()
+    for p in rows:
+        d = p.department_id
+        counts[d]["programme_count"] += 1
+        for name, value in (
+            ("whole_life_cost", p.whole_life_cost_gbp),
+            ("benefits", p.benefits_gbp),
+        ):
+            if value is not None:
+                expected[d][f"{name}_total"] = (
+                    expected[d][f"{name}_total"] or 0
+                ) + value
+                counts[d][f"{name}_reported"] += 1
+        if p.whole_life_cost_gbp is not None and p.benefits_gbp is not None:
+            expected[d]["matched_cost_gbp"] = (
+                expected[d]["matched_cost_gbp"] or 0
+            ) + p.whole_life_cost_gbp
+            expected[d]["matched_benefits_gbp"] = (
+                expected[d]["matched_benefits_gbp"] or 0
+            ) + p.benefits_gbp
+
+    found = {row["department"]: row for row in Programme.objects.department_totals()}
+
+    assert set(found) == set(counts)
+    for d, row in found.items():
+        for name in (
+            "whole_life_cost_total",
+            "benefits_total",
+            "matched_cost_gbp",
+            "matched_benefits_gbp",
+        ):
+            assert row[name] == expected[d][name], (d, name)
+        for name in (
+            "programme_count",
+            "whole_life_cost_reported",
+            "benefits_reported",
+        ):
+            assert row[name] == counts[d][name], (d, name)
+    assert any(
+        row["benefits_reported"] < row["programme_count"] for row in found.values()
+    )
+    total = Programme.objects.money_totals()
+    assert total["whole_life_cost_total"] == sum(
+        r["whole_life_cost_total"]
+        for r in found.values()
+        if r["whole_life_cost_total"] is not None
+    )

@@ -23,6 +23,7 @@ from .models import (
     in_stated_order,
 )
 from .money import format_gbp_short
+from .querysets import DEPARTMENT_TOTALS
 from .wording import count_text
 
 GMPP_TITLE = "Government Major Projects Portfolio data releases"
@@ -155,18 +156,9 @@ def departments_with_totals():
 def _departments_with_totals():
     totals = {row["department"]: row for row in Programme.objects.department_totals()}
     departments = list(Department.objects.filter(pk__in=totals).order_by("name"))
-    names = (
-        "programme_count",
-        "whole_life_cost_total",
-        "whole_life_cost_reported",
-        "benefits_total",
-        "benefits_reported",
-        "matched_cost_gbp",
-        "matched_benefits_gbp",
-    )
     for department in departments:
         row = totals.get(department.pk, {})
-        for name in names:
+        for name in DEPARTMENT_TOTALS:
             default = 0 if name.endswith(("_count", "_reported")) else None
             setattr(department, name, row.get(name, default))
     return departments

@@ -42,6 +42,18 @@ def _fenced(queryset):
     return queryset[:NO_LIMIT]
 
 
+# What department_totals gives each department, in its SELECT's order.
+DEPARTMENT_TOTALS = (
+    "programme_count",
+    "whole_life_cost_total",
+    "whole_life_cost_reported",
+    "benefits_total",
+    "benefits_reported",
+    "matched_cost_gbp",
+    "matched_benefits_gbp",
+)
+
+
 def _figures():
     from .models import FinancialFigure
 
@@ -314,16 +326,7 @@ class ProgrammeQuerySet(models.QuerySet):
             SELECT department, COUNT(*), SUM(wl), COUNT(wl), SUM(b), COUNT(b),
                    SUM(CASE WHEN {both} THEN wl END), SUM(CASE WHEN {both} THEN b END)
             FROM t GROUP BY department"""
-        names = (
-            "department",
-            "programme_count",
-            "whole_life_cost_total",
-            "whole_life_cost_reported",
-            "benefits_total",
-            "benefits_reported",
-            "matched_cost_gbp",
-            "matched_benefits_gbp",
-        )
+        names = ("department", *DEPARTMENT_TOTALS)
         money = {n for n in names if n.endswith(("_total", "_gbp"))}
         with connections[self.db].cursor() as cursor:
             cursor.execute(grouped, params)

@@ -1,13 +1,12 @@
 """The programme register. Every figure knows its period, its source, its data date
 and whether it is synthetic; withheld, not reported and zero are kept apart."""
 
-import contextlib
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import FieldError, ValidationError
-from django.db import DatabaseError, connections, models, router, transaction
-from django.db.models import BooleanField, CheckConstraint, F, Q, Value
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -35,73 +34,6 @@ class VersionedModel(models.Model):
         if self.pk is not None and not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
-
-    def get_constraints(self):
-        constraints = super().get_constraints()
-        if getattr(self, "_checks_held", False):
-            return [
-                (
-                    model,
-                    [
-                        c
-                        for c in found
-                        if model is not type(self) or not isinstance(c, CheckConstraint)
-                    ],
-                )
-                for model, found in constraints
-            ]
-        return constraints
-
-    def validate_constraints(self, exclude=None):
-        """Django's, but the check constraints are first tested together, in one
-        query: Django tests each in a query of its own (in a savepoint, inside a
-        transaction), most of an import's time. When all hold, as they nearly
-        always do, that is their whole cost; when any fails (or some are excluded,
-        or the query fails), each is tested on its own as Django does, so the
-        messages are Django's."""
-        self._checks_held = not exclude and self._all_checks_hold()
-        try:
-            super().validate_constraints(exclude)
-        finally:
-            self._checks_held = False
-
-    def _all_checks_hold(self):
-        from django.db.models.sql import Query
-        from django.db.models.sql.constants import SINGLE
-
-        using = router.db_for_write(type(self), instance=self)
-        connection = connections[using]
-        checks = [c for c in self._meta.constraints if isinstance(c, CheckConstraint)]
-        if len(checks) < 2 or not connection.features.supports_comparing_boolean_expr:
-            return False
-        # A check constraint fails only when its condition is false, never when
-        # unknown: each is read as Django reads it, then all of them together
-        # (Q.check's query, but a database error means "test each", not "holds").
-        query = Query(None)
-        against = self._get_field_expression_map(meta=self._meta, exclude=set())
-        for name, value in against.items():
-            if not hasattr(value, "resolve_expression"):
-                value = Value(value)
-            query.add_annotation(value, name, select=False)
-        query.add_annotation(Value(1), "_check")
-        try:
-            query.add_q(
-                Q(
-                    *(
-                        Coalesce(c.condition, True, output_field=BooleanField())
-                        for c in checks
-                    )
-                )
-            )
-            savepoint = (
-                transaction.atomic(using=using)
-                if connection.in_atomic_block
-                else contextlib.nullcontext()
-            )
-            with savepoint:
-                return query.get_compiler(using=using).execute_sql(SINGLE) is not None
-        except (FieldError, DatabaseError):
-            return False
 
     def save_checked(self, expected_version):
         """Save only if the row is still at `expected_version`; the row is locked

@@ -6,7 +6,6 @@ its totals, both CSV writers, the XLSX, the API and the programme page's yearly
 table; BUDGET_COLUMNS is the one column specification they all render."""
 
 import datetime
-import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -19,7 +18,13 @@ from django.db.models import (
 )
 
 from .models import FinancialFigure
-from .money import differs_beyond_rounding, round_money, variance, variance_pct
+from .money import (
+    differs_beyond_rounding,
+    from_database,
+    round_money,
+    variance,
+    variance_pct,
+)
 from .periods import financial_year_label
 from .querysets import MONEY_FIELD, NOMINAL, WHOLE_LIFE
 
@@ -428,15 +433,8 @@ EXPORT_FIELDS = (
 )
 
 
-# SQLite hands sums back as floats: read to 15 significant digits, as Django's
-# SQLite backend does, then to the penny.
-_FLOAT_DIGITS = decimal.Context(prec=15).create_decimal_from_float
-
-
 def _money(value):
-    if type(value) is float:
-        value = _FLOAT_DIGITS(value)
-    return round_money(value)
+    return round_money(from_database(value))
 
 
 def _amount_cell(gbp, withheld_text):

@@ -1,6 +1,7 @@
 """The only place that rounds, converts or formats money. Pounds are Decimal
 throughout; floats appear only where numbers are handed to plotly."""
 
+import decimal
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -13,6 +14,18 @@ ZERO = Decimal("0")
 # Pages show a true minus sign (GOV.UK style); exports and the API keep plain
 # numbers, so nothing there passes through these formatters.
 MINUS = "\u2212"
+
+
+# SQLite hands sums of decimals back as floats (or ints): read to 15 significant
+# digits, as Django's SQLite backend does. PostgreSQL's numeric arrives exact.
+_FLOAT_DIGITS = decimal.Context(prec=15).create_decimal_from_float
+
+
+def from_database(value):
+    """A sum of money as the database returned it, as a Decimal (None stays None)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _FLOAT_DIGITS(value)
 
 
 def round_money(amount):

@@ -2,7 +2,6 @@
 Sums over different relations are separate subqueries, so rows never multiply."""
 
 import datetime
-import decimal
 from decimal import Decimal
 
 from django.db import connections, models
@@ -17,6 +16,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from .money import from_database
+
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
 EARLIEST = datetime.date(1900, 1, 1)
@@ -26,16 +27,6 @@ EARLIEST = datetime.date(1900, 1, 1)
 # the aggregate over it (PostgreSQL and SQLite both would), which evaluates each of
 # its correlated subqueries once for every aggregate that reads the column.
 NO_LIMIT = 2**62
-
-# What Django makes of a SUM over a decimal column: PostgreSQL's numeric arrives
-# exact; SQLite's float is read to 15 significant digits.
-_FROM_FLOAT = decimal.Context(prec=15).create_decimal_from_float
-
-
-def _db_money(value):
-    if value is None or isinstance(value, Decimal):
-        return value
-    return _FROM_FLOAT(value)
 
 
 def _fenced(queryset):
@@ -332,7 +323,7 @@ class ProgrammeQuerySet(models.QuerySet):
             cursor.execute(grouped, params)
             return [
                 {
-                    n: _db_money(v) if n in money else v
+                    n: from_database(v) if n in money else v
                     for n, v in zip(names, row, strict=True)
                 }
                 for row in cursor.fetchall()

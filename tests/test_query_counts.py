@@ -70,6 +70,8 @@ def test_a_kept_dashboard_page_reads_only_who_is_asking_and_the_version(client):
         first = client.get(url)
         with CaptureQueriesContext(connection) as queries:
             again = client.get(url)
+        assert first.context["kept"] is None  # built, and kept by the template
+        assert again.context["kept"] is not None  # the view found it: built nothing
         assert _main(again) == _main(first)
         assert len(queries) == expected, [q["sql"][:80] for q in queries]
         permissions = [q for q in queries if "auth_permission" in q["sql"]]

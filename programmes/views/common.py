@@ -8,7 +8,9 @@ from django_tables2 import RequestConfig
 
 from transform_tracker.errors import QueryError
 
+from ..freshness import KeptQuerysetData, kept_fragment
 from ..models import Programme
+from ..tables import ProgrammeTable
 
 MAX_PER_PAGE = 100
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -59,6 +61,20 @@ def configure_table(request, table, *, per_page):
             f"There is no page {request.GET[table.prefixed_page_field]}: the table "
             f"has {table.paginator.num_pages}."
         ) from None
+
+
+def kept_page_or_table(request, context, fragment, scope, rows, caption):
+    """A dashboard page's context: `kept`, the page body its template's `{% cache
+    fragment data_version scope request.get_full_path %}` holds for this version,
+    or else `table`, the programme table built, sorted and paged for this address
+    (the body is built from it)."""
+    context["kept"] = kept_fragment(fragment, scope, request.get_full_path())
+    if context["kept"] is None:
+        table = ProgrammeTable(KeptQuerysetData(rows, scope=scope))
+        table.caption = caption
+        configure_table(request, table, per_page=25)
+        context["table"] = table
+    return context
 
 
 def chart_download(request, *cards, name):

@@ -3,10 +3,9 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from ..dashboards import data_up_to, department_dashboard, departments_with_totals
-from ..freshness import KeptQuerysetData, kept_fragment, kept_or_404
+from ..freshness import kept_or_404
 from ..models import Department
-from ..tables import ProgrammeTable
-from .common import chart_download, configure_table, programme_rows
+from .common import chart_download, kept_page_or_table, programme_rows
 
 
 @permission_required("programmes.view_programme", raise_exception=True)
@@ -31,18 +30,12 @@ def department_detail(request, slug):
             dashboard.scatter_card,
             name=department.slug,
         )
-    context = {"dashboard": dashboard, "department": department}
-    context["kept"] = kept_fragment(
-        "department_detail", department.pk, request.get_full_path()
+    context = kept_page_or_table(
+        request,
+        {"dashboard": dashboard, "department": department},
+        "department_detail",
+        department.pk,
+        programme_rows().for_department(department).order_by("name"),
+        f"Programmes of the {department.name}",
     )
-    if context["kept"] is None:
-        table = ProgrammeTable(
-            KeptQuerysetData(
-                programme_rows().for_department(department).order_by("name"),
-                scope=department.pk,
-            )
-        )
-        table.caption = f"Programmes of the {department.name}"
-        configure_table(request, table, per_page=25)
-        context["table"] = table
     return render(request, "programmes/department_detail.html", context)

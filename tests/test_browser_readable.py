@@ -84,7 +84,19 @@ def test_no_page_scrolls_sideways_on_a_phone_and_passes_axe(site, browser):
         # A wide table scrolls in its own region, which a keyboard can reach.
         for region in page.locator(".app-table-scroll").all():
             assert region.get_attribute("tabindex") == "0", path
+        # ...and keeps each cell's words whole: a table squeezed to fit would
+        # break a programme's name a letter a line.
+        assert _narrowest_first_column(page) >= 60, path
         assert _violations(page) == [], path
+
+
+def _narrowest_first_column(page):
+    """The narrowest first column (px) of the page's scrolling tables (999: none)."""
+    return page.evaluate(
+        """() => Math.min(999, ...[...document.querySelectorAll(
+            '.app-table-scroll tbody tr > :first-child')].map(
+            c => c.getBoundingClientRect().width))"""
+    )
 
 
 def test_wide_tables_keep_their_first_column_in_view(site, browser):

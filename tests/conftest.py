@@ -1,6 +1,9 @@
+import fcntl
 import io
 import os
+import pickle
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -31,9 +34,14 @@ class DemoSnapshot:
     with and without the demo data, so a module gets the data by copying the one
     in and drops it by copying the other back."""
 
-    def __init__(self):
+    def __init__(self, shared=None):
         self.counter = None
         self.clean = self.loaded = None
+        # Under pytest-xdist, a directory every worker of this run sees: the first
+        # worker to need the demo data loads it and leaves the database there; the
+        # others copy it in (its tables hold their own content types and
+        # permissions, so it does not matter which worker made it).
+        self.shared = shared
 
     @staticmethod
     def copyable():
@@ -43,15 +51,35 @@ class DemoSnapshot:
         source.backup(target)
 
     def take(self):
-        from programmes.demo import load_demo_data
-
         connection.ensure_connection()
         self.clean = sqlite3.connect(":memory:")
         self._copy(connection.connection, self.clean)
-        self.counter = load_demo_data()
         self.loaded = sqlite3.connect(":memory:")
-        self._copy(connection.connection, self.loaded)
+        if self.shared is None:
+            self._load()
+        else:
+            with open(self.shared / "demo.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # one worker loads; the rest wait
+                self._load_shared()
         self.put_back()
+
+    def _load(self):
+        from programmes.demo import load_demo_data
+
+        self.counter = load_demo_data()
+        self._copy(connection.connection, self.loaded)
+
+    def _load_shared(self):
+        database, counter = self.shared / "demo.sqlite3", self.shared / "demo.pickle"
+        if counter.exists():
+            with closing(sqlite3.connect(database)) as made:
+                self._copy(made, self.loaded)
+            self.counter = pickle.loads(counter.read_bytes())
+            return
+        self._load()
+        with closing(sqlite3.connect(database)) as kept:
+            self._copy(self.loaded, kept)
+        counter.write_bytes(pickle.dumps(self.counter))  # written last: complete
 
     def put_in(self):
         """Copies the database with the demo data over the test database."""
@@ -127,8 +155,10 @@ class PostgresDemoSnapshot:
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    snapshot = DemoSnapshot()
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory, worker_id):
+    # Each worker's base directory sits in the run's own, which they share.
+    shared = None if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    snapshot = DemoSnapshot(shared)
     if not snapshot.copyable():
         snapshot = PostgresDemoSnapshot()
     if snapshot.copyable():

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from accounts.services import create_user_with_role
 
-from .browser import BROWSER_TEST_MARKS, browser_page, sign_in
+from .browser import BROWSER_TEST_MARKS, browser_page, settle, sign_in
 from .factories import UserFactory
 
 pytestmark = BROWSER_TEST_MARKS
@@ -166,7 +166,7 @@ def test_admin_pages_have_no_csp_violations(site):
             "/admin/programmes/financialfigure/add/",
         ]:
             page.goto(site + path)
-            page.wait_for_load_state("networkidle")
+            settle(page)
 
             assert page.locator("#content").count() == 1, path
             assert page.evaluate("window.__csp") == [], path

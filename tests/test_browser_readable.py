@@ -7,7 +7,7 @@ from playwright.sync_api import sync_playwright
 
 from accounts.services import create_user_with_role
 
-from .browser import ARGS, CHROMIUM, chromium_available
+from .browser import ARGS, CHROMIUM, chromium_available, settle
 from .test_browser import _violations
 
 pytestmark = [
@@ -78,7 +78,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_passes_axe(site, browser):
     page = _signed_in(browser, site, "auditor", 375)
     for path in PAGES:
         page.goto(site + path)
-        page.wait_for_load_state("networkidle")
+        settle(page)
 
         assert _overflow(page) == 0, path
         # A wide table scrolls in its own region, which a keyboard can reach.

@@ -17,10 +17,10 @@ from django.db.models import (
     Sum,
 )
 
-from .models import FinancialFigure
+from .models import BudgetLineSummary, FinancialFigure
 from .money import (
     differs_beyond_rounding,
-    from_database,
+    money_from_database,
     round_money,
     variance,
     variance_pct,
@@ -30,6 +30,8 @@ from .querysets import MONEY_FIELD, NOMINAL, WHOLE_LIFE
 
 KINDS = ("baseline", "forecast", "actual")
 REPORTED, WITHHELD, NOT_REPORTED = "reported", "withheld", "not_reported"
+# What a spreadsheet would run as a formula at the start of a cell (exports.safe_cell).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Shorthand in downloads, after the Analysis Function's spreadsheet guidance.
 SHORTHAND = {WITHHELD: "[c]", NOT_REPORTED: "[x]"}
 NOT_APPLICABLE = "[z]"
@@ -71,6 +73,39 @@ def line_values(selected):
             ),
             forecast_source=Max("source__key", filter=Q(kind="forecast")),
         )
+        .order_by("department_name", "programme_name", "programme_ref", "year")
+    )
+
+
+# The columns of line_values (and the whole-life figures of the release), read
+# from the kept lines: those named as line_values names them, then the rest.
+KEPT_FIELDS = (
+    *(f"{kind}_{part}" for kind in KINDS for part in ("gbp", "withheld")),
+    "data_date",
+    "price_basis",
+    "price_base_year",
+    "withheld",
+    "published_variance_pct",
+    "whole_life_cost_gbp",
+    "benefits_gbp",
+)
+KEPT_RENAMED = {
+    "programme_ref": F("programme"),
+    "programme_name": F("programme__name"),
+    "gmpp_id": F("programme__gmpp_id"),
+    "slug": F("programme__slug"),
+    "department_name": F("programme__department__name"),
+    "year": F("financial_year"),
+    "forecast_source": F("forecast_figure_source__key"),
+}
+
+
+def kept_line_values(kept):
+    """The rows of line_values, with the whole-life figures of their release, read
+    from kept budget lines (a BudgetLineSummary queryset) in the report's order."""
+    return (
+        kept.order_by()
+        .values(*KEPT_FIELDS, **KEPT_RENAMED)
         .order_by("department_name", "programme_name", "programme_ref", "year")
     )
 
@@ -275,15 +310,26 @@ class Totals:
         return [cells.get(column.key, "") for column in columns]
 
 
+def _pennies(amount):
+    """SQL: the sum of a money column in whole pennies, exact on either database
+    (SQLite holds money as floating point, whose sums of thousands drift)."""
+    return f"SUM(CAST(ROUND({amount} * 100) AS BIGINT))"
+
+
+def _from_pennies(pennies):
+    return None if pennies is None else Decimal(int(pennies)).scaleb(-2)
+
+
 # The totals of one set of yearly figures, per price basis, in one statement. A
 # figure's line is its programme and year; a baseline or forecast is "paired" when
-# its line has both with an amount (the window counts them), and the variance is
-# summed over paired figures only.
+# its line has both with an amount in the same price basis (the window counts
+# them), and the variance is summed over paired figures only: a forecast in real
+# terms less a nominal baseline is no variance.
 TOTALS_SQL = """
     SELECT price_basis, price_base_year,
            {sums},
-           SUM(CASE WHEN paired AND kind = 'forecast' THEN amount_gbp END),
-           SUM(CASE WHEN paired AND kind = 'baseline' THEN amount_gbp END),
+           {paired_forecast},
+           {paired_baseline},
            SUM(CASE WHEN paired AND kind = 'forecast' THEN 1 ELSE 0 END),
            COUNT(DISTINCT programme_id * 10000 + financial_year)
     FROM (
@@ -292,7 +338,8 @@ TOTALS_SQL = """
                f.amount_gbp IS NOT NULL AND f.kind IN ('baseline', 'forecast') AND
                SUM(CASE WHEN f.amount_gbp IS NOT NULL
                         AND f.kind IN ('baseline', 'forecast') THEN 1 ELSE 0 END)
-                   OVER (PARTITION BY f.programme_id, f.financial_year) = 2
+                   OVER (PARTITION BY f.programme_id, f.financial_year,
+                         f.price_basis, f.price_base_year) = 2
                    AS paired
         FROM ({selected}) AS f
     ) AS figures
@@ -300,18 +347,22 @@ TOTALS_SQL = """
     ORDER BY price_basis, price_base_year
 """
 TOTALS_SUMS = ",\n           ".join(
-    f"SUM(CASE WHEN kind = '{kind}' THEN amount_gbp END), "
+    f"{_pennies(f'CASE WHEN kind = {kind!r} THEN amount_gbp END')}, "
     f"COUNT(CASE WHEN kind = '{kind}' THEN amount_gbp END)"
     for kind in KINDS
 )
+PAIRED_SUMS = {
+    f"paired_{kind}": _pennies(
+        f"CASE WHEN paired AND kind = {kind!r} THEN amount_gbp END"
+    )
+    for kind in ("forecast", "baseline")
+}
 
 
 def totals_for(selected):
     """Totals of the budget lines of `selected`, one per price basis (never added
     across bases), in one query: exact, since a line holds one current figure of
     each kind."""
-    from django.db import connection
-
     inner, params = (
         selected.order_by()
         .values(
@@ -324,13 +375,19 @@ def totals_for(selected):
         )
         .query.sql_with_params()
     )
+    sql = TOTALS_SQL.format(sums=TOTALS_SUMS, selected=inner, **PAIRED_SUMS)
+    return _totals(sql, params)
+
+
+def _totals(sql, params):
+    """Totals from the rows of TOTALS_SQL (sums in pennies)."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
-        cursor.execute(TOTALS_SQL.format(sums=TOTALS_SUMS, selected=inner), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
 
-    def pounds(value):
-        return None if value is None else _money(value)
-
+    pounds = _from_pennies
     result = []
     for basis, base_year, *sums, paired_f, paired_b, variance_rows, lines in rows:
         totals, reported = sums[0::2], sums[1::2]
@@ -354,6 +411,65 @@ def totals_for(selected):
     return result
 
 
+# kept_totals: one pass over the kept lines, grouped by the price basis of each
+# kind's figure (None: the line has no figure of that kind); Python then adds the
+# groups up per basis as TOTALS_SQL groups figures.
+PAIRED = "baseline_gbp IS NOT NULL AND forecast_gbp IS NOT NULL"
+BASES = ", ".join(f"{kind}_basis, {kind}_base_year" for kind in KINDS)
+KEPT_TOTALS_SQL = f"""
+    SELECT {BASES},
+           {", ".join(f"{_pennies(f'{kind}_gbp')}, COUNT({kind}_gbp)" for kind in KINDS)},
+           {_pennies(f"CASE WHEN {PAIRED} THEN forecast_gbp END")},
+           {_pennies(f"CASE WHEN {PAIRED} THEN baseline_gbp END")},
+           SUM(CASE WHEN {PAIRED} THEN 1 ELSE 0 END),
+           COUNT(*)
+    FROM ({{kept}}) AS lines
+    GROUP BY {BASES}
+"""
+KEPT_COLUMNS = (
+    *(f"{kind}_{part}" for kind in KINDS for part in ("basis", "base_year", "gbp")),
+)
+
+
+def kept_totals(kept):
+    """totals_for, from kept lines: the same totals per price basis (a line whose
+    figures have different bases counts under each), summed in exact pennies."""
+    from django.db import connection
+
+    inner, params = kept.order_by().values(*KEPT_COLUMNS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(KEPT_TOTALS_SQL.format(kept=inner), params)
+        groups = cursor.fetchall()
+    totals = {}
+
+    def add(basis, name, value):
+        if value is not None:
+            current = getattr(totals[basis], name)
+            setattr(totals[basis], name, value if current is None else current + value)
+
+    for group in groups:
+        pairs = zip(group[0:6:2], group[1:6:2], strict=True)
+        bases = dict(zip(KINDS, pairs, strict=True))
+        sums, (paired_f, paired_b, paired, lines) = group[6:12], group[12:]
+        bases = {kind: basis for kind, basis in bases.items() if basis[0] is not None}
+        for basis in set(bases.values()):
+            totals.setdefault(basis, Totals(*basis)).rows += lines
+        for kind, basis in bases.items():
+            total, reported = sums[KINDS.index(kind) * 2 : KINDS.index(kind) * 2 + 2]
+            add(basis, f"{kind}_gbp", _from_pennies(total))
+            setattr(
+                totals[basis],
+                f"{kind}_reported",
+                getattr(totals[basis], f"{kind}_reported") + reported,
+            )
+        # As TOTALS_SQL: a variance only between figures of one basis.
+        if paired and bases["forecast"] == bases["baseline"]:
+            basis = bases["forecast"]
+            totals[basis].variance_rows += paired
+            add(basis, "variance_gbp", _from_pennies(paired_f - paired_b))
+    return [totals[basis] for basis in sorted(totals, key=lambda b: (b[0], b[1] or 0))]
+
+
 @dataclass
 class BudgetQuery:
     """The budget lines of one set of figures (now, as stored at a moment, or as
@@ -363,22 +479,41 @@ class BudgetQuery:
     selected: object  # the yearly cost figures the filters keep
     # As at a moment: ids -> {programme id: (name, department)} of that moment.
     rename: object = None
+    # The current figures: the kept lines (BudgetLineSummary) the filters keep,
+    # read instead of grouping the figures.
+    kept: object = None
 
     def values(self):
+        if self.kept is not None:
+            return kept_line_values(self.kept)
         return line_values(self.selected)
 
     def count(self):
+        if self.kept is not None:
+            return self.kept.count()
         return self.values().count()
 
     def totals(self):
+        if self.kept is not None:
+            return kept_totals(self.kept)
         return totals_for(self.selected)
 
     def data_date(self):
-        return self.selected.aggregate(latest=Max("data_date"))["latest"]
+        rows = self.selected if self.kept is None else self.kept
+        return rows.aggregate(latest=Max("data_date"))["latest"]
 
     def complete(self, rows):
         """BudgetLines for grouped rows, with the whole-life figures of their own
-        release (one query) and, as at a moment, the names of that moment."""
+        release (one query, unless kept lines carry them) and, as at a moment, the
+        names of that moment."""
+        if self.kept is not None:
+            lines = []
+            for row in rows:
+                line = BudgetLine.from_row(row)
+                line.whole_life_cost_gbp = _pounds(row["whole_life_cost_gbp"])
+                line.benefits_gbp = _pounds(row["benefits_gbp"])
+                lines.append(line)
+            return lines
         lines = [BudgetLine.from_row(row) for row in rows]
         whole_life = release_whole_life(
             self.figures, {(line.programme_id, line.data_date) for line in lines}
@@ -433,8 +568,7 @@ EXPORT_FIELDS = (
 )
 
 
-def _money(value):
-    return round_money(from_database(value))
+_money = money_from_database
 
 
 def _amount_cell(gbp, withheld_text):
@@ -444,12 +578,19 @@ def _amount_cell(gbp, withheld_text):
     return SHORTHAND[WITHHELD] if withheld_text else SHORTHAND[NOT_REPORTED]
 
 
-def export_cells(row, *, labels=None, dates=None):
+def _escaped(text):
+    """exports.safe_cell for text (exports sits above this module)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_cells(row, *, labels=None, dates=None, escape=False):
     """The download cells of BUDGET_COLUMNS for one raw row of export_rows_sql:
     the same cells as [c.download(line) for c in BUDGET_COLUMNS] for its
     BudgetLine, made without building one (the exports write 50,000 of these).
     `labels` and `dates` are per-export caches (year and basis labels; dates that
-    SQLite hands back as text)."""
+    SQLite hands back as text). With `escape`, the text a user gave (names, GMPP
+    ID, the publisher's words) is made safe as exports.safe_cell makes it, so
+    that a CSV can write every cell as it comes."""
     (
         department,
         programme,
@@ -498,10 +639,14 @@ def export_cells(row, *, labels=None, dates=None):
             )
             if gbp is None and text
         )
+    gmpp_id = gmpp_id or ""
+    if escape:
+        department, programme = _escaped(department), _escaped(programme)
+        gmpp_id, words = _escaped(gmpp_id), _escaped(words)
     return [
         department,
         programme,
-        gmpp_id or "",
+        gmpp_id,
         year_label,
         _amount_cell(baseline, baseline_withheld),
         _amount_cell(forecast, forecast_withheld),
@@ -600,7 +745,11 @@ def lines_for_programme(programme):
     selected = FinancialFigure.objects.filter(
         programme=programme, is_current=True, measure="cost", period="year"
     )
-    query = BudgetQuery(figures=FinancialFigure.objects.all(), selected=selected)
+    query = BudgetQuery(
+        figures=FinancialFigure.objects.all(),
+        selected=selected,
+        kept=BudgetLineSummary.objects.filter(programme=programme),
+    )
     return sorted(query.lines(), key=lambda line: line.financial_year)
 
 

@@ -15,7 +15,8 @@ from django.db import connection, transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .budget import FORMULA_STARTS
+
 CHUNK = 2000
 CSV_ROWS_PER_CHUNK = 500  # about 80 KB of text sent at a time
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
@@ -57,6 +58,7 @@ class Report:
         totals=None,
         notes=(),
         cells=None,
+        safe_cells=False,
     ):
         self.title = title
         self.slug = slug
@@ -72,6 +74,10 @@ class Report:
         # A callable giving each line's cells directly, when a report has a quicker
         # way than building its lines; by default, the columns' download of each.
         self.cells = cells or (lambda: map(self.values, self.lines()))
+        # True when `cells` gives text already made safe (safe_cell) and nothing
+        # else the csv module would write differently: the CSV writes them as
+        # they come.
+        self.safe_cells = safe_cells
 
 
 @contextmanager
@@ -135,10 +141,13 @@ def csv_response(report, *, filename, on_done):
         with _snapshot():
             writer.writerows(_csv_preamble(report))
             yield taken()
-            for number, (_, values) in enumerate(
+            safe = report.safe_cells
+            for number, (kind, values) in enumerate(
                 _rows_with_totals(report, on_done), start=1
             ):
-                writer.writerow(_csv_cells(values))
+                writer.writerow(
+                    values if safe and kind == "line" else _csv_cells(values)
+                )
                 if number % CSV_ROWS_PER_CHUNK == 0:
                     yield taken()
             yield taken()

@@ -1221,3 +1221,61 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"Data version {self.version}"
+
+
+class BudgetLineSummary(models.Model):
+    """One budget line of the current figures (a programme's current yearly cost
+    figures of one financial year, grouped), with the whole-life cost and benefits
+    published in the same release. Written only by database triggers on the
+    financial figures (programmes.budget_lines), in the same statement as every
+    write to them, whichever way it is made: the budget report, its exports and
+    the programme pages read these rather than group every figure again.
+
+    As in budget.line_values, a kind's `_withheld` is None when the line has no
+    figure of that kind, "" when it gave an amount, else the publisher's words;
+    its `_basis` (None: no figure) is that figure's price basis."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    financial_year = models.PositiveSmallIntegerField()
+    baseline_gbp = models.DecimalField(null=True, **MONEY)
+    baseline_withheld = models.CharField(max_length=500, null=True)  # noqa: DJ001
+    baseline_basis = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    baseline_base_year = models.PositiveSmallIntegerField(null=True)
+    forecast_gbp = models.DecimalField(null=True, **MONEY)
+    forecast_withheld = models.CharField(max_length=500, null=True)  # noqa: DJ001
+    forecast_basis = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    forecast_base_year = models.PositiveSmallIntegerField(null=True)
+    actual_gbp = models.DecimalField(null=True, **MONEY)
+    actual_withheld = models.CharField(max_length=500, null=True)  # noqa: DJ001
+    actual_basis = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    actual_base_year = models.PositiveSmallIntegerField(null=True)
+    data_date = models.DateField()
+    price_basis = models.CharField(max_length=10)
+    price_base_year = models.PositiveSmallIntegerField(null=True)
+    withheld = models.PositiveIntegerField()
+    published_variance_pct = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True
+    )
+    forecast_figure_source = models.ForeignKey(
+        Source,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    whole_life_cost_gbp = models.DecimalField(null=True, **MONEY)
+    benefits_gbp = models.DecimalField(null=True, **MONEY)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "financial_year"],
+                name="budget_line_one_per_programme_year",
+            )
+        ]
+
+    def __str__(self):
+        return f"Budget line {self.programme_id} {self.financial_year}"

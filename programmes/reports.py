@@ -25,6 +25,7 @@ from .date_input import DateInput, parse_date, whole_or_parts
 from .exports import FORMULA_STARTS
 from .freshness import cached
 from .models import (
+    BudgetLineSummary,
     ChangeLogEntry,
     DeliveryConfidenceAssessment,
     Department,
@@ -300,27 +301,35 @@ def budget_query(
         programmes = _as_at(Programme.history.model, as_at)
         rename = names_as_at(as_at)
     selected = figures.filter(measure="cost", period="year")
+    # The current figures' lines are kept as rows (budget_lines); the same filters
+    # apply to them.
+    kept = None
     if release is not None:
         selected = selected.filter(data_date=release)
         assessments = assessments.filter(data_date=release)
     else:
         selected = selected.filter(is_current=True)
+        if as_at is None:
+            kept = BudgetLineSummary.objects.all()
     if department is not None:
         programmes = programmes.filter(department_id=department.pk)
     if category:
         programmes = programmes.filter(category=category)
-    if department is not None or category:
-        selected = selected.filter(programme__in=programmes.values("id"))
-    if financial_year is not None:
-        selected = selected.filter(financial_year=financial_year.start_year)
     if rating:
         # Each programme's latest rating once, not once per figure.
         latest = latest_assessment("id", assessments).values("rating")[:1]
-        rated = programmes.annotate(latest_rating=Subquery(latest)).filter(
+        programmes = programmes.annotate(latest_rating=Subquery(latest)).filter(
             latest_rating=rating
         )
-        selected = selected.filter(programme__in=rated.values("id"))
-    return BudgetQuery(figures=figures, selected=selected, rename=rename)
+    if department is not None or category or rating:
+        selected = selected.filter(programme__in=programmes.values("id"))
+        if kept is not None:
+            kept = kept.filter(programme__in=programmes.values("id"))
+    if financial_year is not None:
+        selected = selected.filter(financial_year=financial_year.start_year)
+        if kept is not None:
+            kept = kept.filter(financial_year=financial_year.start_year)
+    return BudgetQuery(figures=figures, selected=selected, rename=rename, kept=kept)
 
 
 class ProgrammeNameField(forms.CharField):
@@ -527,11 +536,7 @@ def _column_sql(column):
     if kind == "date":
         return "r.data_date"
     if kind == "money":
-        alias = {"whole_life_cost_gbp": "wl", "benefits_gbp": "wb"}[column.key]
-        return (
-            f"coalesce({_money_sql(f'{alias}.amount_gbp')}, "
-            f"'{SHORTHAND[NOT_REPORTED]}')"
-        )
+        return f"coalesce({_money_sql(f'r.{column.key}')}, '{SHORTHAND[NOT_REPORTED]}')"
     if kind == "count":
         return "r.withheld"
     if kind == "words":
@@ -546,8 +551,13 @@ def _column_sql(column):
 
 def _lines_sql(query, select):
     """(sql, params): `select` over the budget lines of a BudgetQuery (alias r),
-    with the whole-life cost (wl) and benefits (wb) published in the same release
-    joined once, in the report's order."""
+    each with the whole-life cost and benefits published in the same release
+    (r.whole_life_cost_gbp, r.benefits_gbp), in the report's order."""
+    order = "ORDER BY r.department_name, r.programme_name, r.programme_ref, r.year"
+    if query.kept is not None:
+        # The kept lines carry their whole-life figures already.
+        lines, params = query.values().order_by().query.sql_with_params()
+        return f"SELECT {select} FROM ({lines}) AS r {order}", params
     # The outer query orders the lines; the grouped one need not.
     grouped, grouped_params = query.values().order_by().query.sql_with_params()
     whole_life, whole_life_params = (
@@ -556,14 +566,18 @@ def _lines_sql(query, select):
         .values("programme_id", "data_date", "measure", "amount_gbp")
         .query.sql_with_params()
     )
-    join = "wl.programme_id = r.programme_ref AND wl.data_date = r.data_date"
+    join = "wl.programme_id = g.programme_ref AND wl.data_date = g.data_date"
     sql = f"""
         SELECT {select}
-        FROM ({grouped}) AS r
-        LEFT JOIN ({whole_life}) AS wl ON {join} AND wl.measure = 'cost'
-        LEFT JOIN ({whole_life}) AS wb ON {join.replace("wl.", "wb.")}
-            AND wb.measure = 'benefit'
-        ORDER BY r.department_name, r.programme_name, r.programme_ref, r.year
+        FROM (
+            SELECT g.*, wl.amount_gbp AS whole_life_cost_gbp,
+                   wb.amount_gbp AS benefits_gbp
+            FROM ({grouped}) AS g
+            LEFT JOIN ({whole_life}) AS wl ON {join} AND wl.measure = 'cost'
+            LEFT JOIN ({whole_life}) AS wb ON {join.replace("wl.", "wb.")}
+                AND wb.measure = 'benefit'
+        ) AS r
+        {order}
     """
     return sql, (*grouped_params, *whole_life_params, *whole_life_params)
 
@@ -589,17 +603,18 @@ def export_rows_sql(query):
                r.baseline_gbp, r.baseline_withheld, r.forecast_gbp,
                r.forecast_withheld, r.actual_gbp, r.actual_withheld,
                r.price_basis, r.price_base_year, r.data_date,
-               wl.amount_gbp, wb.amount_gbp, r.withheld""",
+               r.whole_life_cost_gbp, r.benefits_gbp, r.withheld""",
     )
 
 
-def export_rows(query, chunk=2000):
+def export_rows(query, chunk=2000, *, escape=False):
     """The download cells of every budget line of `query` (no as-at renaming), read
-    through a server-side cursor on PostgreSQL, a chunk at a time."""
+    through a server-side cursor on PostgreSQL, a chunk at a time; with `escape`,
+    user-given text made safe for a spreadsheet (export_cells)."""
     sql, params = export_rows_sql(query)
     labels, dates = {}, {}
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(chunk):
             for row in rows:
-                yield export_cells(row, labels=labels, dates=dates)
+                yield export_cells(row, labels=labels, dates=dates, escape=escape)

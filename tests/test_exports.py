@@ -165,7 +165,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
 
     from programmes import exports
     from programmes.budget import BUDGET_COLUMNS
-    from programmes.reports import budget_copy_sql, budget_query
+    from programmes.reports import budget_copy_sql, budget_query, export_rows
 
     if connection.vendor != "postgresql":
         pytest.skip("COPY is PostgreSQL's")
@@ -181,7 +181,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
     )
     query = budget_query()
 
-    def report():
+    def report(**cells):
         return exports.Report(
             title="Budget report",
             slug="budget-report",
@@ -189,9 +189,16 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
             lines=query.lines,
             header=lambda: [("Report", "Budget report")],
             totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
+            **cells,
         )
 
     streamed = exports.csv_response(report(), filename="a", on_done=lambda n: None)
+    # As the view streams it where there is no COPY (SQLite): escaped raw rows.
+    raw = exports.csv_response(
+        report(cells=lambda: export_rows(query, escape=True), safe_cells=True),
+        filename="c",
+        on_done=lambda n: None,
+    )
     copied = exports.copy_csv_response(
         report(),
         copy_sql=budget_copy_sql(query),
@@ -202,7 +209,7 @@ def test_copy_export_equals_the_python_export_cell_for_cell(auditor_client):
 
     python_rows = _csv(streamed)[1]
     copy_rows = _csv(copied)[1]
-    assert copy_rows == python_rows
+    assert copy_rows == python_rows == _csv(raw)[1]
     assert any(r["Programme"] == "'=cmd|' /C calc'!A0" for r in copy_rows)
     assert any(r["Forecast (£)"] == "[c]" for r in copy_rows)
     assert any(
@@ -336,6 +343,9 @@ def test_export_rows_give_the_cells_of_the_budget_lines(db):
     expected = [[c.download(line) for c in BUDGET_COLUMNS] for line in query.lines()]
     got = list(export_rows(query, chunk=7))
     assert got == expected
+    # Escaped for the CSV, which then writes them as they come: as safe_cell would.
+    escaped = list(export_rows(query, escape=True))
+    assert escaped == [exports._csv_cells(cells) for cells in expected]
     assert len(got) > 36
     assert {type(cells[10]) for cells in got} == {datetime.date}
     assert any(cells[5] == "[c]" for cells in got)

@@ -144,7 +144,8 @@ def budget_report(request):
             totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
             notes=BUDGET_NOTES,
             # As at a moment, lines are renamed in Python, from their BudgetLines.
-            cells=None if query.rename else lambda: export_rows(query),
+            cells=None if query.rename else lambda: export_rows(query, escape=True),
+            safe_cells=query.rename is None,
         )
         copy = None
         # COPY writes names as they are now: as at a moment, rows are renamed in

@@ -5,9 +5,11 @@ temporary file); the totals rows come from the same query in the same snapshot."
 
 import csv
 import datetime
+import functools
 import io
 import re
 import tempfile
+import threading
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -343,15 +345,41 @@ class _SheetRows:
         return written
 
 
+# Deflate's quickest level: the data sheet of 50,000 lines is zipped in a third of
+# the time of zlib's default (level 6) for a file about a third larger (5.2 MB
+# against 3.8 MB), which keeps the XLSX within three times the CSV's time.
+XLSX_ZIP_LEVEL = 1
+_ZIPPING = threading.Lock()
+
+
+def _workbook(handle):
+    """An XlsxWriter workbook whose package is zipped at XLSX_ZIP_LEVEL. XlsxWriter
+    has no setting for it: its ZipFile is given the level while this workbook is
+    stored (one workbook at a time per process, so no other sees it)."""
+    import xlsxwriter
+    import xlsxwriter.workbook
+
+    class Workbook(xlsxwriter.Workbook):
+        def _store_workbook(self):
+            module = xlsxwriter.workbook
+            with _ZIPPING:
+                plain = module.ZipFile
+                module.ZipFile = functools.partial(plain, compresslevel=XLSX_ZIP_LEVEL)
+                try:
+                    super()._store_workbook()
+                finally:
+                    module.ZipFile = plain
+
+    return Workbook(handle, XLSX_OPTIONS)
+
+
 def xlsx_response(report, *, filename, on_done):
     """The Analysis Function's layout: a cover sheet (title, data date, source, who
     and when), a notes sheet, and the table alone on its own sheet, streamed to a
     temporary file by XlsxWriter's constant-memory mode (the table's rows through
     _SheetRows)."""
-    import xlsxwriter
-
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    workbook = xlsxwriter.Workbook(handle, XLSX_OPTIONS)
+    workbook = _workbook(handle)
     styles = _xlsx_styles(workbook)
     with _snapshot():
         cover = _Sheet(workbook, "Cover", styles)

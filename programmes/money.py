@@ -32,7 +32,10 @@ def money_from_database(value):
     """round_money(from_database(value)), quicker for the floats SQLite gives: a
     float that is exactly the double of its own two-place text (any amount a money
     column holds) is that text; anything else takes the long way."""
-    if type(value) is float:
+    kind = type(value)
+    if kind is Decimal:  # PostgreSQL's numeric
+        return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+    if kind is float:
         text = f"{value:.2f}"
         if float(text) == value:
             return Decimal(text)

@@ -90,6 +90,34 @@ def test_xlsx_has_cover_notes_and_one_table_with_real_date_cells(auditor_client)
 
 
 @pytest.mark.django_db
+def test_xlsx_is_zipped_at_the_quickest_level_and_xlsxwriter_is_left_as_it_was(
+    auditor_client,
+):
+    import io
+    import zipfile
+    import zlib
+
+    import xlsxwriter.workbook
+
+    make_portfolio(3)
+
+    content = _content(auditor_client.get("/reports/budget/?_export=xlsx"))
+
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile
+
+    def packed(data, level):
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return len(packer.compress(data) + packer.flush())
+
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        sheets = [i for i in package.infolist() if i.filename.endswith(".xml")]
+        for info in sheets:
+            assert info.compress_size == packed(package.read(info), 1), info.filename
+        largest = max(sheets, key=lambda i: i.file_size)
+        assert packed(package.read(largest), 6) != largest.compress_size
+
+
+@pytest.mark.django_db
 def test_change_log_xlsx_holds_times_as_date_cells_in_uk_time(auditor_client):
     figure = FigureFactory(amount_gbp=Decimal("10.00"))
     services.correct_figure(figure=figure, amount_gbp=Decimal("12.00"), reason="typo")

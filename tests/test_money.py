@@ -104,3 +104,32 @@ def test_parse_money_reads_amounts_as_admins_type_them(typed, pounds):
 def test_parse_money_refuses_what_is_not_money_saying_so(typed):
     with pytest.raises(ValueError, match=re.escape(typed)):
         money.parse_money(typed)
+
+
+def _long_way(value):
+    return None if value is None else money.round_money(money.from_database(value))
+
+
+def test_money_from_database_takes_a_short_cut_to_the_same_pennies():
+    """What SQLite hands back (floats, ints) and PostgreSQL (Decimal): the same as
+    reading to 15 digits and rounding half up, including floats that are not an
+    exact two-place amount (half pennies round up, not to even)."""
+    import random
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    pennies = st.integers(min_value=-(10**14) + 1, max_value=10**14 - 1)
+
+    @given(pennies)
+    def same(p):
+        for value in (float(Decimal(p) / 100), Decimal(p) / 100, p):
+            assert money.money_from_database(value) == _long_way(value), value
+
+    same()
+    odd = [0.125, 2.675, 1.005, 0.005, -0.125, 1e-7, 123456.785, None, 0, 7]
+    rng = random.Random(1)
+    odd += [rng.uniform(-1e9, 1e9) for _ in range(1000)]
+    for value in odd:
+        assert money.money_from_database(value) == _long_way(value), value
+    assert money.money_from_database(0.125) == Decimal("0.13")

@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from .freshness import bump
 
+# The migration that made the kept budget lines' table.
+BUDGET_LINES_MIGRATION = ("programmes", "0017_budget_line_summary")
+
 
 class BackupError(Exception):
     pass
@@ -83,6 +86,18 @@ def backup(path=None, *, database=None):
     return path
 
 
+def _settle_budget_lines(restored):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from .budget_lines import LINES, has_table, settle
+
+    applied = MigrationRecorder(restored).applied_migrations()
+    if BUDGET_LINES_MIGRATION not in applied and has_table(restored):
+        with restored.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {restored.ops.quote_name(LINES)}")
+    settle(restored)
+
+
 def restore(path, *, database=None):
     """Replaces the database's contents with a backup's, in one transaction."""
     own = database is None
@@ -116,7 +131,11 @@ def restore(path, *, database=None):
             target.close()
     else:
         raise BackupError(f"No restore for {connection.vendor} databases.")
+    # A backup from before the kept budget lines has no table for them (the old one,
+    # which pg_restore --clean does not drop, is dropped; `migrate` makes it again);
+    # from after, the lines are made again from the restored figures.
     if own:
+        _settle_budget_lines(connection)
         # The restored version token may key figures cached before the restore
         # from newer data: move it, so every server reads the restored ones afresh.
         bump()

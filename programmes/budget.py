@@ -344,7 +344,7 @@ TOTALS_SQL = """
         FROM ({selected}) AS f
     ) AS figures
     GROUP BY price_basis, price_base_year
-    ORDER BY price_basis, price_base_year
+    ORDER BY price_basis, COALESCE(price_base_year, 0)
 """
 TOTALS_SUMS = ",\n           ".join(
     f"{_pennies(f'CASE WHEN kind = {kind!r} THEN amount_gbp END')}, "

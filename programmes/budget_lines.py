@@ -20,6 +20,8 @@ KINDS = ("baseline", "forecast", "actual")
 FIGURES = FinancialFigure._meta.db_table
 LINES = BudgetLineSummary._meta.db_table
 PREFIX = "tt_budget_lines"
+# The first key of the PostgreSQL advisory locks the triggers take per programme.
+LOCK_CLASS = 7361
 
 
 def _by_kind(kind, column):
@@ -133,6 +135,7 @@ CREATE OR REPLACE FUNCTION {PREFIX}_refresh() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     touched bigint[];
+    programme bigint;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         SELECT array_agg(DISTINCT programme_id) INTO touched FROM new_rows;
@@ -144,6 +147,14 @@ BEGIN
             UNION SELECT programme_id FROM old_rows) AS changed;
     END IF;
     IF touched IS NOT NULL THEN
+        -- One writer at a time per programme, taken in programme order: two
+        -- transactions writing figures of one programme (the app's own writers
+        -- already take turns, a bulk update or raw SQL need not) each make its
+        -- lines from what the other committed, instead of one inserting a line
+        -- the other's delete never saw.
+        FOR programme IN SELECT unnest(touched) ORDER BY 1 LOOP
+            PERFORM pg_advisory_xact_lock({LOCK_CLASS}, (programme % 2147483647)::int);
+        END LOOP;
         DELETE FROM {LINES} WHERE programme_id = ANY(touched);
         {INSERT.format(where="f.programme_id = ANY(touched)").strip()};
     END IF;
@@ -178,27 +189,53 @@ def rebuild(cursor):
     cursor.execute(INSERT.format(where="1 = 1"))
 
 
+def _drop_triggers(connection, cursor):
+    if connection.vendor == "postgresql":
+        # The function's triggers go with it.
+        cursor.execute(f"DROP FUNCTION IF EXISTS {PREFIX}_refresh() CASCADE")
+    else:
+        for name, _ in _sqlite_triggers():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 def install(connection):
     """(Re)creates the triggers and rebuilds every line, in one transaction."""
     from django.db import transaction
 
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"No budget-line triggers for {connection.vendor}.")
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        _drop_triggers(connection, cursor)
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_FUNCTION)
             triggers = _postgres_triggers()
-            for name, _ in triggers:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {FIGURES}")
-        elif connection.vendor == "sqlite":
-            triggers = _sqlite_triggers()
-            for name, _ in triggers:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         else:
-            raise NotImplementedError(
-                f"No budget-line triggers for {connection.vendor}."
-            )
+            triggers = _sqlite_triggers()
         for _, sql in triggers:
             cursor.execute(sql)
         rebuild(cursor)
+
+
+def uninstall(connection):
+    """Drops the triggers (the kept lines then go stale until `install`)."""
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        _drop_triggers(connection, cursor)
+
+
+def has_table(connection):
+    return LINES in connection.introspection.table_names()
+
+
+def settle(connection):
+    """After a migrate, a flush or a restore: the triggers and every line made
+    again where the kept table exists; where it does not (migrated back before it,
+    or a backup from before it), no trigger is left writing to it."""
+    if has_table(connection):
+        install(connection)
+    else:
+        uninstall(connection)
 
 
 def trigger_names(connection):

@@ -144,7 +144,11 @@ def budget_report(request):
             totals=lambda: [t.download(BUDGET_COLUMNS) for t in query.totals()],
             notes=BUDGET_NOTES,
             # As at a moment, lines are renamed in Python, from their BudgetLines.
-            cells=None if query.rename else lambda: export_rows(query, escape=True),
+            # For the CSV, made safe from formulas once per cell here; the XLSX
+            # escapes each distinct text once as it writes it.
+            cells=None
+            if query.rename
+            else lambda: export_rows(query, escape=export_format == "csv"),
             safe_cells=query.rename is None,
         )
         copy = None

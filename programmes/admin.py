@@ -153,7 +153,7 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
         "is_synthetic",
     ]
     search_fields = ["name", "gmpp_id", "description", "senior_responsible_owner"]
-    autocomplete_fields = ["department", "source"]
+    autocomplete_fields = ["department", "source", "status_source"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["department"]
     fieldsets = [
@@ -166,7 +166,9 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
                     "gmpp_id",
                     "department",
                     "category",
-                    "status",
+                    # A status needs its source (a check constraint): both on the
+                    # form, so the form says so instead of the database refusing.
+                    ("status", "status_source"),
                     "senior_responsible_owner",
                     "description",
                 ]

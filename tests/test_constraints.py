@@ -280,6 +280,35 @@ def test_admin_explains_programme_dates(admin_client):
 
 
 @pytest.mark.django_db
+def test_admin_asks_for_the_source_of_a_status(admin_client):
+    """A status needs its source (a check constraint): the form says so, rather
+    than the database refusing the save with a server error."""
+    department = DepartmentFactory()
+    post = {
+        "name": "Synthetic programme with a status",
+        "slug": "synthetic-programme-with-a-status",
+        "department": department.pk,
+        "status": "active",
+        "category": "",
+        "source": SourceFactory().pk,
+        "change_reason": "New programme",
+        **_empty_inlines(),
+    }
+
+    response = admin_client.post("/admin/programmes/programme/add/", post)
+
+    assert response.status_code == 200
+    assert "Say where the status comes from" in response.content.decode()
+    assert not Programme.objects.exists()
+    source = SourceFactory()
+    saved = admin_client.post(
+        "/admin/programmes/programme/add/", {**post, "status_source": source.pk}
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert Programme.objects.get().status_source == source
+
+
+@pytest.mark.django_db
 def test_admin_explains_rating_scale_and_duplicates(admin_client):
     existing = AssessmentFactory()
     post = {

@@ -629,8 +629,13 @@ def import_files(
                 except NOT_STORABLE as error:
                     raise _NotStored(_stored_problem(parsed, None, error)) from error
             touched = {d for d in resolved.values() if isinstance(d, Department)}
+            # The statuses the releases now give are part of this import (of its
+            # newest file, whose release they follow): undoing it takes them back.
+            newest = max(parsed_files, key=lambda f: f.data_date)
             derive_statuses(
-                departments=touched, counter=counter, reason="Status from the releases"
+                departments=touched,
+                counter=counter,
+                reason=f"{_reason(newest)}: status from the releases",
             )
             if dry_run:
                 transaction.set_rollback(True)
@@ -813,8 +818,14 @@ def _stored_problem(parsed, row_number, error):
     return Problem(parsed.name, row_number, "", "", f"cannot be stored ({detail})")
 
 
+def _reason(parsed):
+    """The reason every change a file's import makes carries in the history (its
+    ImportedFile's change_reason): undo finds them by it."""
+    return f"Import {parsed.sha256[:12]} ({parsed.name})"
+
+
 def _write_file(parsed, resolved, counter, user):
-    reason = f"Import {parsed.sha256[:12]} ({parsed.name})"
+    reason = _reason(parsed)
     departments = {
         _department(resolved, row.department_name, counter, reason)
         for row in parsed.rows
@@ -919,11 +930,13 @@ def _tracked_models():
         DeliveryConfidenceAssessment,
         Department,
         FinancialFigure,
+        ProgrammeName,
         ScheduleSnapshot,
     )
 
     return [
         Programme,
+        ProgrammeName,
         FinancialFigure,
         DeliveryConfidenceAssessment,
         ScheduleSnapshot,

@@ -244,6 +244,7 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
         data_date=record.data_date,
         source=source,
         counter=counter,
+        reason=reason,
     )
     for acronym in acronyms(record.name):
         record_name(
@@ -251,6 +252,7 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
             name=acronym,
             kind=ProgrammeName.Kind.ABBREVIATION,
             counter=counter,
+            reason=reason,
         )
     synthetic = source.is_synthetic
     stored = {}
@@ -345,9 +347,12 @@ def apply_gmpp_record(record, *, source, counter, reason, slug=None):
     return programme, stored
 
 
-def record_name(*, programme, name, kind, counter, data_date=None, source=None):
+def record_name(
+    *, programme, name, kind, counter, data_date=None, source=None, reason=None
+):
     """Keep a name the programme is known by; a published name's first and last
-    data dates widen to every release that used it."""
+    data dates widen to every release that used it. `reason` goes into the
+    history (an import's, so that undoing the import takes the name back)."""
     name = name.strip()
     found = ProgrammeName.objects.filter(
         programme=programme, name=name, kind=kind
@@ -363,6 +368,7 @@ def record_name(*, programme, name, kind, counter, data_date=None, source=None):
             source=source,
         )
         found.full_clean()
+        found._change_reason = reason
         found.save()
         counter.add(_label(ProgrammeName), "created")
         return found
@@ -375,6 +381,7 @@ def record_name(*, programme, name, kind, counter, data_date=None, source=None):
     found.last_data_date = max(d for d in (last, data_date) if d)
     if found.last_data_date == data_date and source is not None:
         found.source = source
+    found._change_reason = reason
     found.save()
     counter.add(_label(ProgrammeName), "changed")
     return found

@@ -707,6 +707,36 @@ def test_demo_data_then_moj_file_changes_no_shared_figure_and_again_nothing(demo
 
 
 @pytest.mark.django_db
+def test_a_real_import_and_the_statuses_it_set_undo_together(demo_data):
+    """The statuses an import sets from its release are part of that import: undo
+    takes them back with its figures instead of refusing them as a later edit."""
+    from programmes.importing import undo_import
+    from programmes.models import ImportedFile, Programme
+
+    path = _real("MOJ_March_2021.csv")
+    before = {
+        p.pk: (p.status, p.status_date, p.status_source_id)
+        for p in Programme.objects.all()
+    }
+    figures_before = _snapshot_counts()
+
+    result = import_files([(path.name, path.read_bytes())], allow_move=True)
+    assert result.written, result.problems
+    imported = ImportedFile.objects.get(name=path.name)
+    # Programmes the file brought in, each given its status from the release.
+    assert Programme.objects.exclude(pk__in=before).exclude(status="").exists()
+
+    undo_import(imported)
+
+    after = {
+        p.pk: (p.status, p.status_date, p.status_source_id)
+        for p in Programme.objects.all()
+    }
+    assert after == before
+    assert _snapshot_counts()[:2] == figures_before[:2]
+
+
+@pytest.mark.django_db
 def test_command_exits_non_zero_naming_row_and_column(tmp_path, demo_data):
     path = _real("MOJ_March_2021.csv")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))

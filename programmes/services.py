@@ -490,12 +490,42 @@ def save_with_reason(row, *, reason, user=None, expected_version=None, delete=Fa
     if user is not None:
         row._history_user = user
     if delete:
-        row.delete()
+        with transaction.atomic():
+            row.delete()
+            if isinstance(row, FinancialFigure) and row.is_current:
+                _current_again(row, reason=reason, user=user)
     elif expected_version is not None and row.pk is not None:
         row.save_checked(expected_version)
     else:
         row.save()
     return row
+
+
+def _current_again(deleted, *, reason, user=None):
+    """After the current figure of its sort was deleted: the remaining one with
+    the latest data date is current, as if the deleted one had never come."""
+    newest = (
+        FinancialFigure.objects.filter(
+            programme_id=deleted.programme_id,
+            measure=deleted.measure,
+            kind=deleted.kind,
+            period=deleted.period,
+            financial_year=deleted.financial_year,
+            benefit_id=deleted.benefit_id,
+        )
+        .order_by("-data_date")
+        .first()
+    )
+    if newest is None or newest.is_current:
+        return
+    newest.is_current = True
+    newest._change_reason = (
+        f"{reason}: current again, the figure as at "
+        f"{deleted.data_date:%d %B %Y} was deleted"
+    )
+    if user is not None:
+        newest._history_user = user
+    newest.save()
 
 
 def _reason(reason, action):

@@ -226,6 +226,50 @@ def test_admin_records_a_newer_forecast_for_a_year(moj_admin, hmcts):
     }
 
 
+def test_deleting_the_newer_figure_makes_the_earlier_one_current_again(
+    moj_admin, hmcts
+):
+    """The figure with the latest data date of its sort is the current one: when a
+    newer forecast is deleted, the earlier one is the year's forecast again, on
+    the budget report too, rather than the year showing none."""
+    from django.test import Client
+
+    from programmes.models import BudgetLineSummary
+
+    old = _current(hmcts, "forecast", 2024)
+    page = moj_admin.get(
+        reverse("admin:programmes_financialfigure_newer", args=[old.pk])
+    )
+    _post_successor(
+        moj_admin,
+        "newer",
+        old,
+        "£40.25m",
+        "Revised forecast from the September return",
+        source=page.context["form"].initial["source"].pk,
+    )
+    new = _current(hmcts, "forecast", 2024)
+    assert new.pk != old.pk
+
+    # Deleting a figure is a superuser's.
+    superuser = Client()
+    superuser.force_login(
+        UserFactory(username="figure-deleter", is_staff=True, is_superuser=True)
+    )
+    superuser.post(
+        f"/admin/programmes/financialfigure/{new.pk}/delete/",
+        {"post": "yes", "reason": "Recorded against the wrong year"},
+    )
+
+    assert not FinancialFigure.objects.filter(pk=new.pk).exists()
+    assert _current(hmcts, "forecast", 2024).pk == old.pk
+    line = BudgetLineSummary.objects.get(programme=hmcts, financial_year=2024)
+    assert line.forecast_gbp == Decimal("35580000.00")
+    assert ChangeLogEntry.objects.filter(
+        object_id=old.pk, reason__contains="current again"
+    ).exists()
+
+
 @pytest.mark.django_db
 def test_admin_add_form_records_a_newer_figure_instead_of_refusing(moj_admin, hmcts):
     old = _current(hmcts, "forecast", 2024)

@@ -375,14 +375,9 @@ def totals_for(selected):
         )
         .query.sql_with_params()
     )
-    sql = TOTALS_SQL.format(sums=TOTALS_SUMS, selected=inner, **PAIRED_SUMS)
-    return _totals(sql, params)
-
-
-def _totals(sql, params):
-    """Totals from the rows of TOTALS_SQL (sums in pennies)."""
     from django.db import connection
 
+    sql = TOTALS_SQL.format(sums=TOTALS_SUMS, selected=inner, **PAIRED_SUMS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -454,14 +449,10 @@ def kept_totals(kept):
         bases = {kind: basis for kind, basis in bases.items() if basis[0] is not None}
         for basis in set(bases.values()):
             totals.setdefault(basis, Totals(*basis)).rows += lines
-        for kind, basis in bases.items():
-            total, reported = sums[KINDS.index(kind) * 2 : KINDS.index(kind) * 2 + 2]
-            add(basis, f"{kind}_gbp", _from_pennies(total))
-            setattr(
-                totals[basis],
-                f"{kind}_reported",
-                getattr(totals[basis], f"{kind}_reported") + reported,
-            )
+        for index, kind in enumerate(KINDS):
+            if kind in bases:
+                add(bases[kind], f"{kind}_gbp", _from_pennies(sums[2 * index]))
+                add(bases[kind], f"{kind}_reported", sums[2 * index + 1])
         # As TOTALS_SQL: a variance only between figures of one basis.
         if paired and bases["forecast"] == bases["baseline"]:
             basis = bases["forecast"]

@@ -10,13 +10,15 @@ published in the same release (data date). SQLite triggers run for each row and
 refresh the one line a figure belongs to; PostgreSQL's run once per statement,
 with the changed rows as transition tables, and refresh the programmes touched.
 
-`install` (re)creates the triggers and rebuilds every line; it runs after every
-migrate and flush (apps.py), so a migration that rebuilds the figures table (as
-SQLite's schema editor does, dropping its triggers) cannot leave them missing."""
+`install` (re)creates the triggers and rebuilds every line. Migrations run without
+them (apps.py drops them on pre_migrate); after every migrate and flush, `settle`
+installs them where the table exists, so a migration that remakes the figures
+table (as SQLite's schema editor does, dropping its triggers) cannot leave them
+missing, and one that drops the table leaves none naming it."""
 
+from .budget import KINDS
 from .models import BudgetLineSummary, FinancialFigure
 
-KINDS = ("baseline", "forecast", "actual")
 FIGURES = FinancialFigure._meta.db_table
 LINES = BudgetLineSummary._meta.db_table
 PREFIX = "tt_budget_lines"
@@ -208,10 +210,7 @@ def install(connection):
         _drop_triggers(connection, cursor)
         if connection.vendor == "postgresql":
             cursor.execute(POSTGRES_FUNCTION)
-            triggers = _postgres_triggers()
-        else:
-            triggers = _sqlite_triggers()
-        for _, sql in triggers:
+        for _, sql in _triggers(connection):
             cursor.execute(sql)
         rebuild(cursor)
 
@@ -256,10 +255,12 @@ def trigger_names(connection):
         return {row[0] for row in cursor.fetchall()}
 
 
+def _triggers(connection):
+    """(name, CREATE TRIGGER) of this database's budget-line triggers."""
+    if connection.vendor == "postgresql":
+        return _postgres_triggers()
+    return _sqlite_triggers()
+
+
 def expected_trigger_names(connection):
-    triggers = (
-        _postgres_triggers()
-        if connection.vendor == "postgresql"
-        else _sqlite_triggers()
-    )
-    return {name for name, _ in triggers}
+    return {name for name, _ in _triggers(connection)}

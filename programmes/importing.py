@@ -21,6 +21,7 @@ from .models import (
     Narrative,
     Programme,
     Provenance,
+    import_reason,
 )
 from .names import normalise
 from .services import (
@@ -819,9 +820,7 @@ def _stored_problem(parsed, row_number, error):
 
 
 def _reason(parsed):
-    """The reason every change a file's import makes carries in the history (its
-    ImportedFile's change_reason): undo finds them by it."""
-    return f"Import {parsed.sha256[:12]} ({parsed.name})"
+    return import_reason(parsed.sha256, parsed.name)
 
 
 def _write_file(parsed, resolved, counter, user):

@@ -1108,6 +1108,12 @@ class ExportLog(models.Model):
         return f"{self.username} exported {self.report} ({self.export_format})"
 
 
+def import_reason(sha256, name):
+    """The reason every change an imported file makes carries in the history: undo
+    finds the file's changes by it."""
+    return f"Import {sha256[:12]} ({name})"
+
+
 class ImportedFile(models.Model):
     """A published file as imported: its bytes and SHA-256, so every figure can be
     traced to the file, row and column it came from, and an import undone whole."""
@@ -1139,7 +1145,7 @@ class ImportedFile(models.Model):
     @property
     def change_reason(self):
         """The reason every change of this import carries in the history."""
-        return f"Import {self.sha256[:12]} ({self.name})"
+        return import_reason(self.sha256, self.name)
 
 
 class Provenance(models.Model):

@@ -504,18 +504,7 @@ def save_with_reason(row, *, reason, user=None, expected_version=None, delete=Fa
 def _current_again(deleted, *, reason, user=None):
     """After the current figure of its sort was deleted: the remaining one with
     the latest data date is current, as if the deleted one had never come."""
-    newest = (
-        FinancialFigure.objects.filter(
-            programme_id=deleted.programme_id,
-            measure=deleted.measure,
-            kind=deleted.kind,
-            period=deleted.period,
-            financial_year=deleted.financial_year,
-            benefit_id=deleted.benefit_id,
-        )
-        .order_by("-data_date")
-        .first()
-    )
+    newest = _siblings(deleted).order_by("-data_date").first()
     if newest is None or newest.is_current:
         return
     newest.is_current = True

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from django.db import connection, transaction
 
+from programmes import budget_lines
+
 from .factories import UserFactory
 
 # Playwright's sync API runs an event loop; the browser tests' ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# The budget lines the figures' triggers keep (programmes.budget_lines).
-KEPT_LINES = "programmes_budgetlinesummary"
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 
@@ -132,7 +132,7 @@ class PostgresDemoSnapshot:
         with transaction.atomic(), connection.cursor() as cursor:
             self.counter = load_demo_data()
             for table in names:
-                if table == KEPT_LINES:
+                if table == budget_lines.LINES:
                     # Emptied with the rest; the figures' triggers write it again.
                     self.tables[table] = None
                     continue

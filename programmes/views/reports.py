@@ -135,6 +135,7 @@ def budget_report(request):
     valid = valid and not form.non_field_errors()
     query = budget_query(**form.cleaned_data) if valid else None
     if export_format and valid:
+        escape = export_format == "csv" and query.rename is None
         report = exports.Report(
             title="Budget report",
             slug="budget-report",
@@ -146,10 +147,8 @@ def budget_report(request):
             # As at a moment, lines are renamed in Python, from their BudgetLines.
             # For the CSV, made safe from formulas once per cell here; the XLSX
             # escapes each distinct text once as it writes it.
-            cells=None
-            if query.rename
-            else lambda: export_rows(query, escape=export_format == "csv"),
-            safe_cells=query.rename is None,
+            cells=None if query.rename else lambda: export_rows(query, escape=escape),
+            safe_cells=escape,
         )
         copy = None
         # COPY writes names as they are now: as at a moment, rows are renamed in

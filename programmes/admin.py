@@ -167,8 +167,9 @@ class ProgrammeAdmin(DepartmentScopedMixin, ReasonAdmin):
                     "department",
                     "category",
                     # A status needs its source (a check constraint): both on the
-                    # form, so the form says so instead of the database refusing.
-                    ("status", "status_source"),
+                    # form, so the form says so instead of the database refusing;
+                    # one stated by hand is kept from the releases' derivation.
+                    ("status", "status_source", "status_is_derived"),
                     "senior_responsible_owner",
                     "description",
                 ]

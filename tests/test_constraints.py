@@ -305,7 +305,10 @@ def test_admin_asks_for_the_source_of_a_status(admin_client):
         "/admin/programmes/programme/add/", {**post, "status_source": source.pk}
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
-    assert Programme.objects.get().status_source == source
+    programme = Programme.objects.get()
+    assert programme.status_source == source
+    # Stated by hand (the box left unticked): the releases' derivation keeps off it.
+    assert programme.status_is_derived is False
 
 
 @pytest.mark.django_db

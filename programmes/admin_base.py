@@ -1,10 +1,12 @@
 """What every register admin shares: a reason for every change and deletion, a
 department scope checked on the server for changing, picking and reading history,
-read-only history pages, and 404 (not 500) for an id that cannot be one."""
+read-only history pages, and 404 (not 500) for an id that cannot be one, in the
+address or in a picker."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +35,39 @@ def pk_or_404(model, object_id):
         ) from None
 
 
-class NumericIdsMixin:
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete picker, which on a form sent back with an id that
+    cannot be one ("abc") shows the form's "Select a valid choice" instead of
+    failing (500) as it looks that id up to show it as chosen."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field
+        key = target.model._meta.get_field(target.field_name)
+        readable = []
+        for item in value:
+            try:
+                key.run_validators(key.to_python(item))  # a number in the key's range
+            except ValidationError:
+                continue
+            readable.append(item)
+        return super().optgroups(name, readable, attr)
+
+
+class CheckedAutocompleteMixin:
+    """Every autocomplete picker of this admin or inline is a
+    CheckedAutocompleteSelect."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NumericIdsMixin(CheckedAutocompleteMixin):
     """Every object page of this admin answers 404 for an id that is not one."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -264,7 +298,7 @@ class ReasonAdmin(ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         )
 
 
-class ScopedQuerysetMixin:
+class ScopedQuerysetMixin(CheckedAutocompleteMixin):
     """Programme admins see and pick only their departments' programmes (and their
     benefits, and departments); superusers see everything. `department_path` leads
     from the row to its department; None marks a record every department shares."""

@@ -399,3 +399,30 @@ def _empty_inlines():
             }
         )
     return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "pickers"),
+    [
+        ("/admin/programmes/programme/add/", ["department", "source", "status_source"]),
+        ("/admin/programmes/financialfigure/add/", ["programme", "source", "benefit"]),
+        ("/admin/programmes/disruptionimpact/add/", ["disruption", "programme"]),
+    ],
+)
+def test_an_id_that_cannot_be_one_in_a_picker_is_a_form_error(
+    admin_client, url, pickers
+):
+    """Junk sent back in an autocomplete picker: the form says the choice is not
+    valid (it used to fail with a 500 showing the picker again)."""
+    before = (Programme.objects.count(), FinancialFigure.objects.count())
+    for junk in ("abc\x00", "9" * 40, "-1.5", "' OR 1=1"):
+        response = admin_client.post(
+            url, {picker: junk for picker in pickers} | {"change_reason": "x"}
+        )
+
+        assert response.status_code == 200, (junk, response.status_code)
+        page = response.content.decode()
+        # Django says NUL characters are not allowed before it looks for the id.
+        assert "Select a valid choice" in page or "Null characters" in page, junk
+    assert (Programme.objects.count(), FinancialFigure.objects.count()) == before

@@ -43,29 +43,40 @@ BROWSER_TEST_MARKS = [
 
 
 @contextmanager
-def browser_page(*, javascript=True):
+def running_chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            context = browser.new_context(
-                viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
-            )
-            page = context.new_page()
-            page.add_init_script(RECORD_CSP)
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on(
-                "console",
-                lambda message: (
-                    errors.append(message.text) if message.type == "error" else None
-                ),
-            )
-            page.errors = errors
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def browser_page(browser, *, javascript=True, width=1280, height=900):
+    """A page in a context of its own (its own cookies, cache and storage, as a
+    new browser profile has): the tests of a module share one Chromium, started
+    once (the `chromium` fixture), not one each."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, java_script_enabled=javascript
+    )
+    try:
+        page = context.new_page()
+        page.add_init_script(RECORD_CSP)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.errors = errors
+        yield page
+    finally:
+        context.close()
 
 
 def sign_in(page, base_url, username, password):

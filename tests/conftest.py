@@ -201,6 +201,16 @@ def demo_data(demo_data_once, db):
     return demo_data_once
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium for a browser test module; each test opens its own
+    context in it (tests.browser.browser_page)."""
+    from .browser import running_chromium
+
+    with running_chromium() as browser:
+        yield browser
+
+
 @pytest.fixture
 def demo_site(live_server, demo_snapshot):
     """A live server's URL, its database holding the demo data: copied in on the

@@ -43,13 +43,13 @@ def _fits(page, wide):
         wide.append((page.url, overflow))
 
 
-def test_programme_admin_records_a_newer_forecast_on_pages_that_fit(site):
+def test_programme_admin_records_a_newer_forecast_on_pages_that_fit(site, chromium):
     hmcts = Programme.objects.get(slug="hmcts-reform")
     old = hmcts.figures.get(
         kind="forecast", financial_year=2024, measure="cost", is_current=True
     )
     wide = []
-    with browser_page() as page:
+    with browser_page(chromium) as page:
         sign_in(page, site, "moj-admin", PASSWORD)
         page.goto(f"{site}/admin/programmes/programme/{hmcts.pk}/change/")
         _fits(page, wide)
@@ -79,10 +79,10 @@ def test_programme_admin_records_a_newer_forecast_on_pages_that_fit(site):
     assert wide == []
 
 
-def test_a_disruption_hitting_two_programmes_in_about_a_dozen_steps(site):
+def test_a_disruption_hitting_two_programmes_in_about_a_dozen_steps(site, chromium):
     hmcts = Programme.objects.get(slug="hmcts-reform")
     steps = 0
-    with browser_page() as page:
+    with browser_page(chromium) as page:
         sign_in(page, site, "moj-admin", PASSWORD)
 
         def step(action, *args):

@@ -56,8 +56,8 @@ def _violations(page):
     ]
 
 
-def test_every_page_is_styled_draws_its_charts_and_passes_axe(site):
-    with browser_page() as page:
+def test_every_page_is_styled_draws_its_charts_and_passes_axe(site, chromium):
+    with browser_page(chromium) as page:
         sign_in(page, site, "browser", PASSWORD)
         for path, charts in PAGES.items():
             response = page.goto(site + path)
@@ -90,8 +90,8 @@ def test_every_page_is_styled_draws_its_charts_and_passes_axe(site):
         assert len(page.errors) == len(BAD_REQUESTS)
 
 
-def test_chart_tabs_show_the_table(site):
-    with browser_page() as page:
+def test_chart_tabs_show_the_table(site, chromium):
+    with browser_page(chromium) as page:
         sign_in(page, site, "browser", PASSWORD)
         page.goto(site + "/programmes/hmcts-reform/")
         table = page.locator("[data-testid=years-table]")
@@ -103,8 +103,8 @@ def test_chart_tabs_show_the_table(site):
         assert "2020-21" in table.inner_text()
 
 
-def test_filtering_changes_the_rows(site):
-    with browser_page() as page:
+def test_filtering_changes_the_rows(site, chromium):
+    with browser_page(chromium) as page:
         sign_in(page, site, "browser", PASSWORD)
         page.goto(site + "/programmes/")
         before = page.locator("tbody tr").count()
@@ -124,8 +124,8 @@ def test_filtering_changes_the_rows(site):
         )
 
 
-def test_sorting_by_whole_life_cost(site):
-    with browser_page() as page:
+def test_sorting_by_whole_life_cost(site, chromium):
+    with browser_page(chromium) as page:
         sign_in(page, site, "browser", PASSWORD)
         page.goto(site + "/programmes/")
 
@@ -137,8 +137,8 @@ def test_sorting_by_whole_life_cost(site):
         assert "Emergency Services Mobile" in first
 
 
-def test_pages_read_without_javascript(site):
-    with browser_page(javascript=False) as page:
+def test_pages_read_without_javascript(site, chromium):
+    with browser_page(chromium, javascript=False) as page:
         sign_in(page, site, "browser", PASSWORD)
         page.goto(site + "/programmes/hmcts-reform/")
 
@@ -149,14 +149,14 @@ def test_pages_read_without_javascript(site):
         assert page.locator("[data-chart-drawn=true]").count() == 0
 
 
-def test_admin_pages_have_no_csp_violations(site):
+def test_admin_pages_have_no_csp_violations(site, chromium):
     UserFactory(
         username="browser-admin", password=PASSWORD, is_staff=True, is_superuser=True
     )
     from programmes.models import Programme
 
     programme = Programme.objects.get(slug="hmcts-reform")
-    with browser_page() as page:
+    with browser_page(chromium) as page:
         sign_in(page, site, "browser-admin", PASSWORD)
         for path in [
             "/admin/",

@@ -2,12 +2,13 @@
 375 pixels, the navigation fits one line at 1280, no chart offers a way off the site,
 and a printed programme page holds its tables."""
 
+from contextlib import contextmanager
+
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accounts.services import create_user_with_role
 
-from .browser import ARGS, CHROMIUM, chromium_available, settle
+from .browser import browser_page, chromium_available, settle, sign_in
 from .test_browser import _violations
 
 pytestmark = [
@@ -49,23 +50,11 @@ def site(demo_site):
     return demo_site
 
 
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-def _signed_in(browser, site, role, width):
-    context = browser.new_context(viewport={"width": width, "height": 800})
-    page = context.new_page()
-    page.goto(f"{site}/sign-in/")
-    page.fill("#id_username", role)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{site}/")
-    return page
+@contextmanager
+def _signed_in(chromium, site, role, width):
+    with browser_page(chromium, width=width, height=800) as page:
+        sign_in(page, site, role, PASSWORD)
+        yield page
 
 
 def _overflow(page):
@@ -74,20 +63,20 @@ def _overflow(page):
     )
 
 
-def test_no_page_scrolls_sideways_on_a_phone_and_passes_axe(site, browser):
-    page = _signed_in(browser, site, "auditor", 375)
-    for path in PAGES:
-        page.goto(site + path)
-        settle(page)
+def test_no_page_scrolls_sideways_on_a_phone_and_passes_axe(site, chromium):
+    with _signed_in(chromium, site, "auditor", 375) as page:
+        for path in PAGES:
+            page.goto(site + path)
+            settle(page)
 
-        assert _overflow(page) == 0, path
-        # A wide table scrolls in its own region, which a keyboard can reach.
-        for region in page.locator(".app-table-scroll").all():
-            assert region.get_attribute("tabindex") == "0", path
-        # ...and keeps each cell's words whole: a table squeezed to fit would
-        # break a programme's name a letter a line.
-        assert _narrowest_first_column(page) >= 60, path
-        assert _violations(page) == [], path
+            assert _overflow(page) == 0, path
+            # A wide table scrolls in its own region, which a keyboard can reach.
+            for region in page.locator(".app-table-scroll").all():
+                assert region.get_attribute("tabindex") == "0", path
+            # ...and keeps each cell's words whole: a table squeezed to fit would
+            # break a programme's name a letter a line.
+            assert _narrowest_first_column(page) >= 60, path
+            assert _violations(page) == [], path
 
 
 def _narrowest_first_column(page):
@@ -99,79 +88,79 @@ def _narrowest_first_column(page):
     )
 
 
-def test_wide_tables_keep_their_first_column_in_view(site, browser):
-    page = _signed_in(browser, site, "auditor", 375)
-    page.goto(site + "/programmes/")
-    region = page.locator(".app-table-scroll").first
-    first_cell = region.locator("tbody tr th").first
-    before = first_cell.bounding_box()["x"]
+def test_wide_tables_keep_their_first_column_in_view(site, chromium):
+    with _signed_in(chromium, site, "auditor", 375) as page:
+        page.goto(site + "/programmes/")
+        region = page.locator(".app-table-scroll").first
+        first_cell = region.locator("tbody tr th").first
+        before = first_cell.bounding_box()["x"]
 
-    region.evaluate("e => { e.scrollLeft = 400; }")
+        region.evaluate("e => { e.scrollLeft = 400; }")
 
-    assert region.evaluate("e => e.scrollLeft") > 0
-    assert first_cell.bounding_box()["x"] == pytest.approx(before, abs=1)
+        assert region.evaluate("e => e.scrollLeft") > 0
+        assert first_cell.bounding_box()["x"] == pytest.approx(before, abs=1)
 
 
-def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(site, browser):
+def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(site, chromium):
     for role in ROLES:
-        page = _signed_in(browser, site, role, 1280)
-
-        tops = page.locator(".govuk-service-navigation__item").evaluate_all(
-            "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
-        )
+        with _signed_in(chromium, site, role, 1280) as page:
+            tops = page.locator(".govuk-service-navigation__item").evaluate_all(
+                "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+            )
 
         assert len(tops) > 3, role
         assert len(set(tops)) == 1, (role, tops)
-        page.context.close()
 
 
-def test_no_chart_offers_a_link_off_the_site(site, browser):
-    page = _signed_in(browser, site, "auditor", 1280)
-    for path in CHART_PAGES:
-        page.goto(site + path)
+def test_no_chart_offers_a_link_off_the_site(site, chromium):
+    with _signed_in(chromium, site, "auditor", 1280) as page:
+        for path in CHART_PAGES:
+            page.goto(site + path)
+            page.wait_for_selector("[data-chart-drawn=true]")
+            charts = page.locator(".js-plotly-plot")
+            assert charts.count() > 0, path
+            for chart in charts.all():
+                chart.scroll_into_view_if_needed()
+                chart.hover()  # plotly shows its toolbar on hover
+
+                buttons = chart.locator(".modebar-btn").evaluate_all(
+                    "bs => bs.map(b => b.getAttribute('data-title') + '|' +"
+                    " (b.getAttribute('data-attr') || '') + '|' +"
+                    " (b.getAttribute('data-val') || '') + '|' + b.tagName)"
+                )
+                links = chart.locator("a[href]").evaluate_all(
+                    "as => as.map(a => a.href)"
+                )
+
+                assert buttons, path  # the toolbar was seen, so the test can fail
+                assert len(buttons) <= len(ALLOWED_BUTTONS), (path, buttons)
+                for button in buttons:
+                    title = button.split("|")[0].lower()
+                    assert "cloud" not in title, button
+                    assert "chart studio" not in title, button
+                    assert "plotly" not in title, button
+                assert [h for h in links if not h.startswith(site)] == [], path
+            assert page.locator("text=Plotly Cloud").count() == 0, path
+
+
+def test_a_printed_programme_page_holds_its_tables(site, chromium):
+    with _signed_in(chromium, site, "auditor", 1280) as page:
+        page.goto(site + "/programmes/hmcts-reform/")
         page.wait_for_selector("[data-chart-drawn=true]")
-        charts = page.locator(".js-plotly-plot")
-        assert charts.count() > 0, path
-        for chart in charts.all():
-            chart.scroll_into_view_if_needed()
-            chart.hover()  # plotly shows its toolbar on hover
+        table = page.locator("[data-testid=years-table]")
+        assert not table.is_visible()  # on screen the chart's tab is showing
 
-            buttons = chart.locator(".modebar-btn").evaluate_all(
-                "bs => bs.map(b => b.getAttribute('data-title') + '|' +"
-                " (b.getAttribute('data-attr') || '') + '|' +"
-                " (b.getAttribute('data-val') || '') + '|' + b.tagName)"
-            )
-            links = chart.locator("a[href]").evaluate_all("as => as.map(a => a.href)")
+        page.emulate_media(media="print")
 
-            assert buttons, path  # the toolbar was seen, so the test can fail
-            assert len(buttons) <= len(ALLOWED_BUTTONS), (path, buttons)
-            for button in buttons:
-                title = button.split("|")[0].lower()
-                assert "cloud" not in title, button
-                assert "chart studio" not in title, button
-                assert "plotly" not in title, button
-            assert [h for h in links if not h.startswith(site)] == [], path
-        assert page.locator("text=Plotly Cloud").count() == 0, path
-
-
-def test_a_printed_programme_page_holds_its_tables(site, browser):
-    page = _signed_in(browser, site, "auditor", 1280)
-    page.goto(site + "/programmes/hmcts-reform/")
-    page.wait_for_selector("[data-chart-drawn=true]")
-    table = page.locator("[data-testid=years-table]")
-    assert not table.is_visible()  # on screen the chart's tab is showing
-
-    page.emulate_media(media="print")
-
-    assert table.is_visible()
-    assert "2020-21" in table.inner_text()
-    assert not page.locator(".govuk-service-navigation").is_visible()
-    assert not page.locator(".govuk-tabs__list").first.is_visible()
-    assert page.locator(".js-plotly-plot").first.is_visible()
-    pdf = page.pdf(format="A4")
-    assert pdf.startswith(b"%PDF")
-    # Every table's panel is printed, not only the tab that was showing.
-    hidden = page.locator(".govuk-table").evaluate_all(
-        "ts => ts.filter(t => !t.offsetParent).length"
-    )
-    assert hidden == 0
+        assert table.is_visible()
+        assert "2020-21" in table.inner_text()
+        assert not page.locator(".govuk-service-navigation").is_visible()
+        assert not page.locator(".govuk-tabs__list").first.is_visible()
+        assert page.locator(".js-plotly-plot").first.is_visible()
+        pdf = page.pdf(format="A4")
+        assert pdf.startswith(b"%PDF")
+        # Every table's panel is printed, not only the tab that was showing.
+        hidden = page.locator(".govuk-table").evaluate_all(
+            "ts => ts.filter(t => !t.offsetParent).length"
+        )
+        assert hidden == 0

@@ -5,13 +5,13 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from . import periods, querysets
+from . import checks, periods, querysets
 from .periods import FIRST_YEAR, LAST_YEAR, financial_year_label
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -34,6 +34,28 @@ class VersionedModel(models.Model):
         if self.pk is not None and not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        """Model.validate_constraints, with the check constraints answered in Python
+        where they can be (see checks): the same errors, without a query each."""
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, model_constraints in self.get_constraints():
+            for constraint in model_constraints:
+                try:
+                    checks.validate(
+                        constraint, model_class, self, exclude=exclude, using=using
+                    )
+                except ValidationError as error:
+                    if (
+                        getattr(error, "code", None) == "unique"
+                        and len(constraint.fields) == 1
+                    ):
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def save_checked(self, expected_version):
         """Save only if the row is still at `expected_version`; the row is locked

@@ -38,16 +38,18 @@ def _display(field, record):
     return str(value)
 
 
-def _item_text(model, record):
-    # Built from the record's own columns: following a relation here would cost a
-    # query per line.
+def _item_text(model, record, instance):
+    # Built from the row's own columns: following a relation here would cost a
+    # query per line. The row itself, as saved, is what the record copies (making
+    # it again from the record, record.instance, took half a millisecond a line).
     if model is DisruptionImpact:
         return f"Impact of disruption #{record.disruption_id}"
-    return str(record.instance)[:300]
+    return str(record.instance if instance is None else instance)[:300]
 
 
-def log_lines(model, record, previous):
-    """ChangeLogEntry lines (unsaved) for one history record."""
+def log_lines(model, record, previous, instance=None):
+    """ChangeLogEntry lines (unsaved) for one history record (of `instance`, the
+    row as saved, when given)."""
     common = {
         "changed_at": record.history_date,
         "user_id": record.history_user_id,
@@ -56,7 +58,7 @@ def log_lines(model, record, previous):
         else "",
         "model_label": str(model._meta.verbose_name).capitalize(),
         "object_id": record.id,
-        "object_repr": _item_text(model, record),
+        "object_repr": _item_text(model, record, instance),
         "action": record.history_type,
         "reason": record.history_change_reason or "",
         "history_id": record.history_id,
@@ -96,7 +98,7 @@ def write_change_log(sender, instance, history_instance, **kwargs):
     previous = (
         history_instance.prev_record if history_instance.history_type == "~" else None
     )
-    lines = log_lines(model, history_instance, previous)
+    lines = log_lines(model, history_instance, previous, instance)
     if lines and model is not Programme and lines[0].programme_id:
         name = (
             Programme.objects.filter(pk=lines[0].programme_id)

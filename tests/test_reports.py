@@ -287,3 +287,35 @@ def test_a_finished_xlsx_export_has_its_row_count(auditor_client, demo_data):
     log = ExportLog.objects.get()
     assert log.filters == {}
     assert log.row_count == ChangeLogEntry.objects.count()
+
+
+@pytest.mark.django_db
+def test_every_change_log_line_names_its_record_as_its_history_keeps_it(demo_data):
+    """The log names the row as saved; that must be what its history record says,
+    for rows added, changed and deleted (the first lines of each kind of record)."""
+    from django.apps import apps
+
+    from programmes.models import DisruptionImpact
+
+    figure = FinancialFigure.objects.filter(financial_year__isnull=False).first()
+    figure.withheld_text, figure.amount_gbp = "Exempt", None
+    figure._change_reason = "Test: withheld"
+    figure.save()
+    figure.delete()
+    checked = set()
+    for model in apps.get_app_config("programmes").get_models():
+        if not hasattr(model, "history") or model is DisruptionImpact:
+            continue
+        entries = ChangeLogEntry.objects.filter(
+            model_label=str(model._meta.verbose_name).capitalize(),
+            history_id__isnull=False,
+        ).order_by("-pk")[:10]
+        records = model.history.in_bulk([e.history_id for e in entries])
+        for entry in entries:
+            expected = str(records[entry.history_id].instance)[:300]
+            assert entry.object_repr == expected, (model.__name__, entry.action)
+            checked.add((model.__name__, entry.action))
+    assert {"+", "~", "-"} <= {
+        action for name, action in checked if name == "FinancialFigure"
+    }
+    assert len({name for name, _ in checked}) >= 8

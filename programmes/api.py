@@ -29,6 +29,7 @@ from .models import (
 )
 from .periods import financial_year_label
 from .reports import BudgetReportForm, budget_query
+from .views.common import programme_rows
 
 # Slugs and ids are ASCII letters, digits, hyphens and underscores: anything else in
 # an API URL is a 404 before it reaches a query (a NUL byte, for one, is an error in
@@ -402,11 +403,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ProgrammeFilter
 
     def get_queryset(self):
-        queryset = (
-            Programme.objects.with_dashboard_columns()
-            .select_related("status_source")
-            .order_by("name")
-        )
+        queryset = programme_rows().select_related("status_source").order_by("name")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(

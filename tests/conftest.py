@@ -201,6 +201,19 @@ def demo_data(demo_data_once, db):
     return demo_data_once
 
 
+@pytest.fixture
+def plain_templates(monkeypatch):
+    """Templates render as they do in service, not through the test runner's
+    instrumented render, which sends a signal and copies the context for every
+    template and include (a tenth of a page's time, more on admin forms). For the
+    modules that read what a page says, never the context it was rendered with
+    (response.context is then None, so a test that reads it fails, not passes)."""
+    from django.template import Template
+    from django.test.utils import _TestState
+
+    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
+
+
 @pytest.fixture(scope="module")
 def chromium():
     """One headless Chromium for a browser test module; each test opens its own

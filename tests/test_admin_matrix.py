@@ -10,6 +10,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .two_departments import ROLES
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 NOT_STAFF = {"civil-servant", "auditor", "no-role"}
 # Read by every department in the admin, changed only where they touch the user's.
 SHARED = {"source", "disruption", "fact", "department", "importedfile"}

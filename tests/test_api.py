@@ -13,6 +13,9 @@ from programmes.models import FinancialFigure, Programme
 
 from .factories import make_portfolio
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 
 @pytest.fixture
 def reader(db):

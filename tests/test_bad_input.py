@@ -6,6 +6,9 @@ from django.utils import timezone
 
 from .factories import ProgrammeFactory
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 
 @pytest.fixture
 def programme(db):

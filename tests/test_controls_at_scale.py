@@ -14,6 +14,9 @@ from programmes.models import Department, Programme
 
 from .factories import make_portfolio
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 MOST = 300  # options in one control, or links in one admin filter
 PROGRAMMES = MOST + 50
 SELECT = re.compile(r'<select[^>]*name="([^"]*)"[^>]*>(.*?)</select>', re.S)

@@ -14,6 +14,9 @@ from programmes.models import FinancialFigure
 from .exporting import _content, _csv, _xlsx
 from .factories import FigureFactory, ProgrammeFactory, make_portfolio
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 
 @pytest.mark.django_db
 def test_exports_are_safe_from_formula_injection(auditor_client, db):

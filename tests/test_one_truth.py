@@ -12,6 +12,9 @@ from programmes.models import FinancialFigure, Programme
 from .exporting import _csv, _xlsx
 from .reading import _api_rows, _exact, _headline
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 
 @pytest.mark.django_db
 def test_portfolio_headlines_are_the_sums_of_what_programme_pages_show(

@@ -15,6 +15,9 @@ from programmes.models import FinancialFigure, ImportedFile, Programme
 from .factories import DepartmentFactory, FigureFactory
 from .test_importing import HEADERS_2021, _one_row
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 BUDGET = settings(
     max_examples=40,
     deadline=None,

@@ -11,6 +11,9 @@ from programmes.models import ChangeLogEntry, ExportLog, FinancialFigure, Progra
 
 from .exporting import _csv, _xlsx
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 
 def _db_yearly_total(kind, **filters):
     return (

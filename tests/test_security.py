@@ -12,6 +12,9 @@ from django.db.models import ProtectedError
 
 from programmes.models import ChangeLogEntry, FinancialFigure, Programme
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -18,6 +18,9 @@ from .factories import (
     ProgrammeFactory,
 )
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 PARAMETERS = [
     "sort",
     "page",
@@ -154,17 +157,6 @@ def schema_built_once():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(generator_class, "get_schema", get_schema)
         yield
-
-
-@pytest.fixture(autouse=True)
-def templates_rendered_plainly(monkeypatch):
-    """The walk reads status codes only: templates render as they do in service,
-    not through the test runner's instrumented render, which sends a signal and
-    copies the context for every template and include (about a tenth of the walk)."""
-    from django.template import Template
-    from django.test.utils import _TestState
-
-    monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
 
 
 def _url(name, kwargs):

@@ -11,6 +11,9 @@ from programmes.dashboards import department_dashboard, portfolio_dashboard
 from programmes.models import Department, FinancialFigure, Programme
 from programmes.money import format_gbp_short, format_gbp_whole
 
+# Reads what pages say, never the context they were rendered with.
+pytestmark = pytest.mark.usefixtures("plain_templates")
+
 PAGES = [
     "/",
     "/departments/",

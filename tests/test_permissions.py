@@ -233,3 +233,53 @@ def test_the_one_statement_reads_the_same_permissions_as_django(client):
     assert ours == DjangoBackend().get_all_permissions(user)
     assert "programmes.view_change_log" in ours
     assert len(ours) > 10
+
+
+@pytest.mark.django_db
+def test_the_prepared_user_lookup_reads_the_user_as_django_does():
+    from django.contrib.auth.backends import ModelBackend as DjangoBackend
+
+    from accounts.backends import ModelBackend
+
+    user = create_user_with_role(
+        username="reader", role="auditor", password="a-long-test-password-1"
+    )
+    ours, theirs = ModelBackend().get_user(user.pk), DjangoBackend().get_user(user.pk)
+
+    fields = [f.attname for f in type(user)._meta.concrete_fields]
+    assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    assert ours.get_deferred_fields() == set()  # no column left to a later query
+    assert ModelBackend().get_user(user.pk + 1000) is None
+    user.is_active = False
+    user.save()
+    assert ModelBackend().get_user(user.pk) is None
+
+
+@pytest.mark.django_db
+def test_a_session_is_read_as_django_reads_it_and_ends_when_it_expires(client):
+    import datetime
+
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts.sessions import SessionStore
+
+    user = create_user_with_role(
+        username="sessions", role="auditor", password="a-long-test-password-1"
+    )
+    client.force_login(user)
+    key = client.session.session_key
+    assert client.get("/reports/changes/").status_code == 200
+    assert SessionStore(key).load() == DjangoStore(key).load() != {}
+    for junk in (None, "x" * 40, "short", "a'; --"):
+        store = SessionStore(junk)
+        assert store.load() == {}
+        assert store.session_key is None
+
+    Session.objects.filter(pk=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    assert SessionStore(key).load() == DjangoStore(key).load() == {}
+    assert client.get("/reports/changes/").status_code == 302  # to sign in

@@ -167,6 +167,8 @@ LOGIN_REDIRECT_URL = "programmes:portfolio"
 LOGOUT_REDIRECT_URL = "login"
 
 # The session cookie is the only cookie (see the cookies page).
+# Django's database sessions, read by one prepared statement (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_USE_SESSIONS = True

@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connections, models
+from django.db import connection, connections, models
 from django.db.models import F, Q
 from django.db.models.constants import LOOKUP_SEP
 
@@ -73,7 +73,23 @@ def _field_value(model, instance, name):
         raise CannotTell from None
     if typed != value or type(typed) is not type(value):
         raise CannotTell  # not yet cleaned: the database casts it its own way
+    _check_kept_as_is(target, typed)
     return field, typed
+
+
+def _check_kept_as_is(field, value):
+    """CannotTell for a value the database would round or refuse before comparing:
+    a decimal finer than its column, an integer beyond its column's range."""
+    if (
+        isinstance(field, models.DecimalField)
+        and isinstance(value, Decimal)
+        and value.as_tuple().exponent < -field.decimal_places
+    ):
+        raise CannotTell
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise CannotTell
 
 
 def _literal(field, value):
@@ -94,14 +110,22 @@ def _literal(field, value):
         typed = target.to_python(value)
     except ValidationError:
         raise CannotTell from None
+    if typed != value:
+        raise CannotTell  # 2020.5 for a year: the query rounds it its own way
+    _check_kept_as_is(target, typed)
     return typed
 
 
-def evaluate(condition, model, instance):
+def evaluate(condition, model, instance, negated=False):
     """True, False or None (unknown) for `condition` on `instance`; raises
-    CannotTell for anything this module does not read."""
+    CannotTell for anything this module does not read. `negated`: the condition
+    sits under an odd number of NOTs, where Django's SQL adds "IS NOT NULL" to a
+    comparison of a nullable column (so a NULL makes it false, not unknown)."""
     if isinstance(condition, Q):
-        results = [evaluate(child, model, instance) for child in condition.children]
+        inner = negated ^ condition.negated
+        results = [
+            evaluate(child, model, instance, inner) for child in condition.children
+        ]
         if condition.connector == Q.AND:
             result = False if False in results else None if None in results else True
         elif condition.connector == Q.OR:
@@ -129,9 +153,12 @@ def evaluate(condition, model, instance):
         _, other = _field_value(model, instance, other.name)
     else:
         other = _literal(field, other)
-    if lookup == "exact" and other is None:
-        return value is None  # Django reads "= None" as IS NULL
-    return _compare(lookup, value, other)
+        if lookup == "exact" and other is None:
+            return value is None  # Django reads "= None" as IS NULL
+    result = _compare(lookup, value, other)
+    if result is None and negated:
+        return False  # "... AND col IS NOT NULL" with col NULL
+    return result
 
 
 def _references(condition):
@@ -139,16 +166,24 @@ def _references(condition):
         for child in condition.children:
             yield from _references(child)
         return
+    if not isinstance(condition, tuple) or len(condition) != 2:
+        raise CannotTell
     path, other = condition
+    if not isinstance(path, str):
+        raise CannotTell
     yield path.split(LOOKUP_SEP)[0]
     if isinstance(other, F):
         yield other.name.split(LOOKUP_SEP)[0]
 
 
 def _answerable(condition, using):
-    features = connections[using].features
+    database = connections[using]
+    features = database.features
     return (
         isinstance(condition, Q)
+        # Python's == and ordering are theirs (MySQL, say, ignores case and
+        # trailing spaces in text): only these two are answered here.
+        and database.vendor in {"sqlite", "postgresql"}
         and features.supports_comparing_boolean_expr
         and not features.interprets_empty_strings_as_nulls
     )

@@ -245,6 +245,8 @@ def test_the_prepared_user_lookup_reads_the_user_as_django_does():
         username="reader", role="auditor", password="a-long-test-password-1"
     )
     ours, theirs = ModelBackend().get_user(user.pk), DjangoBackend().get_user(user.pk)
+    # raw() skips the default manager's queryset: it must hide no user.
+    assert not type(user)._default_manager.all().query.where
 
     fields = [f.attname for f in type(user)._meta.concrete_fields]
     assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]

@@ -87,6 +87,28 @@ def sign_in(page, base_url, username, password):
     page.wait_for_url(f"{base_url}/")
 
 
+def signed_in(page, base_url, username):
+    """Signs `username` in by the session cookie the sign-in page would have set
+    (Django's test client makes the session), without the sign-in page and the
+    portfolio page it leads to: for tests about other pages. The sign-in itself is
+    walked by sign_in() in the tests of every page and of the admin journeys."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": base_url,
+            }
+        ]
+    )
+
+
 # Every chart on the page drawn (charts.js marks each); with JavaScript off, none is.
 CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-chart]')].every(
     e => e.getAttribute('data-chart-drawn') === 'true')"""

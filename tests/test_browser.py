@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from accounts.services import create_user_with_role
 
-from .browser import BROWSER_TEST_MARKS, browser_page, settle, sign_in
+from .browser import BROWSER_TEST_MARKS, browser_page, settle, sign_in, signed_in
 from .factories import UserFactory
 
 pytestmark = BROWSER_TEST_MARKS
@@ -92,7 +92,7 @@ def test_every_page_is_styled_draws_its_charts_and_passes_axe(site, chromium):
 
 def test_chart_tabs_show_the_table(site, chromium):
     with browser_page(chromium) as page:
-        sign_in(page, site, "browser", PASSWORD)
+        signed_in(page, site, "browser")
         page.goto(site + "/programmes/hmcts-reform/")
         table = page.locator("[data-testid=years-table]")
         assert not table.is_visible()
@@ -105,7 +105,7 @@ def test_chart_tabs_show_the_table(site, chromium):
 
 def test_filtering_changes_the_rows(site, chromium):
     with browser_page(chromium) as page:
-        sign_in(page, site, "browser", PASSWORD)
+        signed_in(page, site, "browser")
         page.goto(site + "/programmes/")
         before = page.locator("tbody tr").count()
 
@@ -126,7 +126,7 @@ def test_filtering_changes_the_rows(site, chromium):
 
 def test_sorting_by_whole_life_cost(site, chromium):
     with browser_page(chromium) as page:
-        sign_in(page, site, "browser", PASSWORD)
+        signed_in(page, site, "browser")
         page.goto(site + "/programmes/")
 
         page.click("th a:has-text('Whole-life cost')")
@@ -139,7 +139,7 @@ def test_sorting_by_whole_life_cost(site, chromium):
 
 def test_pages_read_without_javascript(site, chromium):
     with browser_page(chromium, javascript=False) as page:
-        sign_in(page, site, "browser", PASSWORD)
+        signed_in(page, site, "browser")
         page.goto(site + "/programmes/hmcts-reform/")
 
         # Without JavaScript every tab panel shows: the table is there to read.
@@ -157,7 +157,7 @@ def test_admin_pages_have_no_csp_violations(site, chromium):
 
     programme = Programme.objects.get(slug="hmcts-reform")
     with browser_page(chromium) as page:
-        sign_in(page, site, "browser-admin", PASSWORD)
+        signed_in(page, site, "browser-admin")
         for path in [
             "/admin/",
             "/admin/programmes/programme/",

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.services import create_user_with_role
 
-from .browser import browser_page, chromium_available, settle, sign_in
+from .browser import browser_page, chromium_available, settle, signed_in
 from .test_browser import _violations
 
 pytestmark = [
@@ -53,7 +53,7 @@ def site(demo_site):
 @contextmanager
 def _signed_in(chromium, site, role, width):
     with browser_page(chromium, width=width, height=800) as page:
-        sign_in(page, site, role, PASSWORD)
+        signed_in(page, site, role)
         yield page
 
 
@@ -104,6 +104,7 @@ def test_wide_tables_keep_their_first_column_in_view(site, chromium):
 def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(site, chromium):
     for role in ROLES:
         with _signed_in(chromium, site, role, 1280) as page:
+            page.goto(site + "/")
             tops = page.locator(".govuk-service-navigation__item").evaluate_all(
                 "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
             )

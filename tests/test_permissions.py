@@ -285,3 +285,34 @@ def test_a_session_is_read_as_django_reads_it_and_ends_when_it_expires(client):
 
     assert SessionStore(key).load() == DjangoStore(key).load() == {}
     assert client.get("/reports/changes/").status_code == 302  # to sign in
+
+
+@pytest.mark.django_db
+def test_a_session_cookie_kept_from_before_signing_out_or_in_again_signs_nobody_in(
+    client,
+):
+    from django.conf import settings
+    from django.test import Client
+
+    create_user_with_role(
+        username="careful", role="auditor", password="a-long-test-password-1"
+    )
+    client.get("/sign-in/")  # the form's CSRF token is kept in a session
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    answer = client.post(
+        "/sign-in/", {"username": "careful", "password": "a-long-test-password-1"}
+    )
+    assert answer.status_code == 302
+    signed_in = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert signed_in != before  # a key known before signing in is worth nothing
+    fixed = Client()
+    fixed.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert fixed.get("/reports/changes/").status_code == 302
+    assert client.get("/reports/changes/").status_code == 200
+
+    client.post("/sign-out/")
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = signed_in
+
+    assert stolen.get("/reports/changes/").status_code == 302  # to sign in
+    assert client.get("/reports/changes/").status_code == 302

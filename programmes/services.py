@@ -49,10 +49,14 @@ def _label(model):
     return str(model._meta.verbose_name_plural)
 
 
-def upsert(model, *, lookup, values, counter, reason):
+_LOOK_IT_UP = object()
+
+
+def upsert(model, *, lookup, values, counter, reason, found=_LOOK_IT_UP):
     """Create the row `lookup` names with `values`, or bring it up to `values`.
-    Saves (and so records history) only when something differs."""
-    obj = model.objects.filter(**lookup).first()
+    Saves (and so records history) only when something differs. `found`: the row
+    `lookup` names (or None), when the caller has just read it."""
+    obj = model.objects.filter(**lookup).first() if found is _LOOK_IT_UP else found
     if obj is None:
         obj = model(**lookup, **values)
         outcome = "created"
@@ -96,10 +100,16 @@ def record_figure(
         "financial_year": financial_year,
         "benefit": benefit,
     }
-    siblings = FinancialFigure.objects.filter(**group).exclude(data_date=data_date)
-    newer_exists = siblings.filter(data_date__gt=data_date).exists()
+    # Every figure of its sort, whatever its date, in one read: whether a newer one
+    # exists, the current ones it replaces, and the one of this date to bring up to
+    # date (three queries a figure before).
+    sort = list(FinancialFigure.objects.filter(**group))
+    same_date = next((f for f in sort if f.data_date == data_date), None)
+    newer_exists = any(f.data_date > data_date for f in sort)
     if not newer_exists:
-        for older in siblings.filter(is_current=True):
+        for older in sort:
+            if not older.is_current or older.data_date == data_date:
+                continue
             older.is_current = False
             older._change_reason = (
                 f"{reason}: replaced by the figure as at {data_date:%d %B %Y}"
@@ -120,6 +130,7 @@ def record_figure(
         values=values,
         counter=counter,
         reason=reason,
+        found=same_date,
     )
 
 

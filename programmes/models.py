@@ -39,9 +39,14 @@ class VersionedModel(models.Model):
         """Model.validate_constraints, with the check constraints answered in Python
         where they can be (see checks): the same errors, without a query each."""
         using = router.db_for_write(self.__class__, instance=self)
+        met = getattr(self, "_constraints_met", ())  # see services.upsert
         errors = {}
         for model_class, model_constraints in self.get_constraints():
             for constraint in model_constraints:
+                if constraint.name in met and isinstance(
+                    constraint, models.UniqueConstraint
+                ):
+                    continue
                 try:
                     checks.validate(
                         constraint, model_class, self, exclude=exclude, using=using

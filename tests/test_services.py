@@ -131,3 +131,35 @@ def test_rebaseline_must_be_later_and_of_a_baseline():
             reason="x",
         )
     assert FinancialFigure.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_figure_is_recorded_on_one_read_of_its_sort_and_its_constraints_still_hold():
+    from django.db import IntegrityError, connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    programme, source = ProgrammeFactory(), SourceFactory()
+    _record(programme, source, D(2021, 3, 31), "100.00", services.ChangeCount())
+
+    with CaptureQueriesContext(connection) as queries:
+        newer = _record(
+            programme, source, D(2022, 3, 31), "200.00", services.ChangeCount()
+        )
+
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and "programmes_financialfigure" in q["sql"]
+    ]
+    assert len(reads) == 1, reads  # the sort; no uniqueness asked again
+    assert not hasattr(newer, "_constraints_met")  # only for that one check
+    # What the read stood in for is still the database's rule.
+    twin = FinancialFigure(
+        **{
+            f.attname: getattr(newer, f.attname)
+            for f in FinancialFigure._meta.concrete_fields
+            if not f.primary_key
+        }
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()

@@ -52,7 +52,9 @@ def _label(model):
 _LOOK_IT_UP = object()
 # What record_figure's one read of a figure's sort proves for the row it saves: no
 # other figure of the sort has its date (the read would have found it: the lookup's
-# NULL year or benefit is the constraint's 0, which no year or id can be), and no
+# NULL year or benefit is the constraint's 0, which no year can be and no benefit's
+# id from its sequence is; a benefit made with id 0 by hand would meet the database's
+# IntegrityError, which an import reports, instead of this message), and no
 # other is current once the older current ones are set aside. Asking the database
 # again was a sixth of loading the demo data.
 SORT_READ_PROVES = frozenset(
@@ -68,6 +70,8 @@ def upsert(model, *, lookup, values, counter, reason, found=_LOOK_IT_UP, met=())
     Saves (and so records history) only when something differs. `found`: the row
     `lookup` names (or None), when the caller has just read it; `met`: names of
     unique constraints the caller's reads have already shown this row meets."""
+    if met and found is _LOOK_IT_UP:
+        raise TypeError("upsert: `met` stands on the caller's read, so give `found`")
     obj = model.objects.filter(**lookup).first() if found is _LOOK_IT_UP else found
     if obj is None:
         obj = model(**lookup, **values)
@@ -116,6 +120,9 @@ def record_figure(
         "financial_year": financial_year,
         "benefit": benefit,
     }
+    if clash := set(extra) & {"is_current", "data_date", *group}:
+        raise TypeError(f"record_figure decides {sorted(clash)} itself")
+    data_date = FinancialFigure._meta.get_field("data_date").to_python(data_date)
     # Every figure of its sort, whatever its date, in one read: whether a newer one
     # exists, the current ones it replaces, and the one of this date to bring up to
     # date (three queries a figure before).

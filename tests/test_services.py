@@ -163,3 +163,27 @@ def test_a_figure_is_recorded_on_one_read_of_its_sort_and_its_constraints_still_
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()
+
+
+@pytest.mark.django_db
+def test_record_figure_reads_a_date_given_as_text_and_refuses_to_be_told_what_it_decides():
+    programme, source = ProgrammeFactory(), SourceFactory()
+    _record(programme, source, D(2021, 3, 31), "100.00", services.ChangeCount())
+
+    newer = _record(programme, source, "2022-03-31", "200.00", services.ChangeCount())
+
+    assert newer.data_date == D(2022, 3, 31)
+    assert newer.is_current
+    with pytest.raises(TypeError, match="is_current"):
+        services.record_figure(
+            programme=programme,
+            measure="cost",
+            kind="baseline",
+            period="whole_life",
+            data_date=D(2023, 3, 31),
+            amount=PublishedAmount(Decimal("1.00")),
+            source=source,
+            counter=services.ChangeCount(),
+            reason="test",
+            is_current=False,
+        )

@@ -44,12 +44,12 @@ def _item_text(model, record, instance):
     # it again from the record, record.instance, took half a millisecond a line).
     if model is DisruptionImpact:
         return f"Impact of disruption #{record.disruption_id}"
-    return str(record.instance if instance is None else instance)[:300]
+    return str(instance)[:300]
 
 
-def log_lines(model, record, previous, instance=None):
-    """ChangeLogEntry lines (unsaved) for one history record (of `instance`, the
-    row as saved, when given)."""
+def log_lines(model, record, previous, instance):
+    """ChangeLogEntry lines (unsaved) for one history record of `instance`, the
+    row as saved."""
     common = {
         "changed_at": record.history_date,
         "user_id": record.history_user_id,

@@ -166,9 +166,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "programmes:portfolio"
 LOGOUT_REDIRECT_URL = "login"
 
-# The session cookie is the only cookie (see the cookies page).
 # Django's database sessions, read by one prepared statement (accounts.sessions).
 SESSION_ENGINE = "accounts.sessions"
+# The session cookie is the only cookie (see the cookies page).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_USE_SESSIONS = True

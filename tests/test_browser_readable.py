@@ -8,17 +8,10 @@ import pytest
 
 from accounts.services import create_user_with_role
 
-from .browser import browser_page, chromium_available, settle, signed_in
+from .browser import BROWSER_TEST_MARKS, browser_page, settle, signed_in
 from .test_browser import _violations
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not chromium_available(),
-        reason="Debian's chromium is not installed (make browser-deps)",
-    ),
-]
+pytestmark = BROWSER_TEST_MARKS
 
 PASSWORD = "browser-test-password-1"
 ROLES = ["auditor", "civil-servant", "programme-admin"]

@@ -721,11 +721,14 @@ def date_axis(title, dates):
         return {"title": {"text": title}, "type": "date", "automargin": True}
     first, last = min(dates), max(dates)
     pad = max((last - first) / 10, datetime.timedelta(days=90))
+    # Padded within the calendar: a date entered as 31 December 9999 is drawn.
+    start = first - min(pad, first - datetime.date.min)
+    end = last + min(pad, datetime.date.max - last)
     return {
         "title": {"text": title},
         "type": "date",
         "tickformat": "%b %Y",
-        "range": [(first - pad).isoformat(), (last + pad).isoformat()],
+        "range": [start.isoformat(), end.isoformat()],
         "automargin": True,
     }
 

@@ -53,7 +53,7 @@ def date_from_parts(label, day, month, year):
         return datetime.date(
             int(values["year"]), _month(values["month"]), int(values["day"])
         )
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a 10-digit day
         raise forms.ValidationError(
             f"{label} must be a real date ({EXAMPLE})."
         ) from None

@@ -11,6 +11,8 @@ BILLION = Decimal("1000000000")
 THOUSAND = Decimal("1000")
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
+# The most a money column holds (14 digits, 2 of them pence: models.MONEY).
+LARGEST = Decimal("999999999999.99")
 # Pages show a true minus sign (GOV.UK style); exports and the API keep plain
 # numbers, so nothing there passes through these formatters.
 MINUS = "\u2212"
@@ -113,6 +115,11 @@ def parse_money(text):
             "as in £1,234,500."
         )
     amount = Decimal(number.replace(",", "")) * _UNITS[(match["unit"] or "").lower()]
+    if amount > LARGEST:
+        raise ValueError(
+            f"“{text}” is more than the register holds: amounts go up to "
+            "£999,999,999,999.99."
+        )
     negative = bool(match["sign"] or match["sign2"])
     return round_money(-amount if negative else amount)
 

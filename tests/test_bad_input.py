@@ -134,3 +134,49 @@ def test_the_api_finds_a_programme_by_its_number(auditor_client, programme):
     response = auditor_client.get(f"/api/v1/programmes/{programme.pk}/")
 
     assert response.json()["id"] == "real-programme"
+
+
+@pytest.mark.parametrize(
+    ("url", "prefix"),
+    [
+        ("/reports/budget/", "as_at"),
+        ("/reports/changes/", "date_from"),
+        ("/api/v1/budget-lines/", "as_at"),
+    ],
+)
+@pytest.mark.parametrize("part", ["day", "month"])
+def test_a_day_or_month_of_ten_digits_is_a_400_not_a_500(
+    auditor_client, db, url, prefix, part
+):
+    query = {f"{prefix}_day": "1", f"{prefix}_month": "9", f"{prefix}_year": "2020"}
+    query[f"{prefix}_{part}"] = "9" * 10
+
+    assert auditor_client.get(url, query).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_programme_whose_end_date_is_the_last_day_of_the_calendar_still_draws(
+    auditor_client,
+):
+    import datetime
+
+    from programmes.models import ScheduleSnapshot
+
+    from .factories import ProgrammeFactory, SourceFactory
+
+    programme = ProgrammeFactory()
+    for data_date, end in (
+        (2021, datetime.date.max),
+        (2022, datetime.date(2024, 3, 1)),
+    ):
+        ScheduleSnapshot.objects.create(
+            programme=programme,
+            data_date=datetime.date(data_date, 3, 31),
+            end_date=end,
+            source=SourceFactory(),
+        )
+
+    response = auditor_client.get(f"/programmes/{programme.slug}/")
+
+    assert response.status_code == 200
+    assert "9999-12-31" in response.content.decode()

@@ -133,3 +133,14 @@ def test_money_from_database_takes_a_short_cut_to_the_same_pennies():
     for value in odd:
         assert money.money_from_database(value) == _long_way(value), value
     assert money.money_from_database(0.125) == Decimal("0.13")
+
+
+@pytest.mark.parametrize(
+    "typed", ["9" * 40, "9" * 29 + "bn", "£1,000,000,000,000", "1000bn"]
+)
+def test_an_amount_beyond_what_the_register_holds_is_refused_in_words(typed):
+    from programmes.money import parse_money
+
+    with pytest.raises(ValueError, match="more than the register holds"):
+        parse_money(typed)
+    assert parse_money("£999,999,999,999.99") == Decimal("999999999999.99")

@@ -144,7 +144,9 @@ class AmountColumn(ExactMoneyColumn):
     """A budget line's figure: exact pounds, the publisher's words, or Not reported."""
 
     def render(self, value):
-        return format_gbp_whole(value.gbp) if value.gbp is not None else str(value)
+        if value.gbp is not None:
+            return format_gbp_whole(value.gbp)
+        return format_html('<span class="app-words">{}</span>', str(value))
 
 
 def _budget_column(column):

@@ -158,3 +158,16 @@ def test_a_printed_programme_page_holds_its_tables(site, chromium):
             "ts => ts.filter(t => !t.offsetParent).length"
         )
         assert hidden == 0
+
+
+def test_a_publishers_words_in_an_amounts_place_wrap_in_a_narrow_column(site, chromium):
+    with _signed_in(chromium, site, "auditor", 1280) as page:
+        page.goto(site + "/reports/budget/?department=ministry-of-justice")
+        words = page.locator(".govuk-table__cell--numeric .app-words")
+        assert words.count() > 0  # the demo data has a withheld MoJ figure
+        widest = page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll(
+                '.govuk-table__cell--numeric')].map(c => c.getBoundingClientRect().width))"""
+        )
+
+    assert widest < 300, widest  # 559 px when the words kept to one line

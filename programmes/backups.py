@@ -12,8 +12,12 @@ from django.utils import timezone
 
 from .freshness import bump
 
-# The migration that made the kept budget lines' table.
-BUDGET_LINES_MIGRATION = ("programmes", "0017_budget_line_summary")
+# The migrations that made the kept rows' tables (budget lines, then programme
+# summaries), each with its table.
+KEPT_TABLES = {
+    ("programmes", "0017_budget_line_summary"): "programmes_budgetlinesummary",
+    ("programmes", "0018_programme_summary"): "programmes_programmesummary",
+}
 
 
 class BackupError(Exception):
@@ -86,15 +90,17 @@ def backup(path=None, *, database=None):
     return path
 
 
-def _settle_budget_lines(restored):
+def _settle_kept_rows(restored):
     from django.db.migrations.recorder import MigrationRecorder
 
-    from .budget_lines import LINES, has_table, settle
+    from .budget_lines import settle
 
     applied = MigrationRecorder(restored).applied_migrations()
-    if BUDGET_LINES_MIGRATION not in applied and has_table(restored):
-        with restored.cursor() as cursor:
-            cursor.execute(f"DROP TABLE {restored.ops.quote_name(LINES)}")
+    tables = restored.introspection.table_names()
+    with restored.cursor() as cursor:
+        for migration, table in KEPT_TABLES.items():
+            if migration not in applied and table in tables:
+                cursor.execute(f"DROP TABLE {restored.ops.quote_name(table)}")
     settle(restored)
 
 
@@ -131,11 +137,12 @@ def restore(path, *, database=None):
             target.close()
     else:
         raise BackupError(f"No restore for {connection.vendor} databases.")
-    # A backup from before the kept budget lines has no table for them (the old one,
-    # which pg_restore --clean does not drop, is dropped; `migrate` makes it again);
-    # from after, the lines are made again from the restored figures.
+    # A backup from before the kept budget lines or programme summaries has no
+    # table for them (the old one, which pg_restore --clean does not drop, is
+    # dropped; `migrate` makes it again); from after, they are made again from the
+    # restored figures and ratings.
     if own:
-        _settle_budget_lines(connection)
+        _settle_kept_rows(connection)
         # The restored version token may key figures cached before the restore
         # from newer data: move it, so every server reads the restored ones afresh.
         bump()

@@ -10,20 +10,21 @@ published in the same release (data date). SQLite triggers run for each row and
 refresh the one line a figure belongs to; PostgreSQL's run once per statement,
 with the changed rows as transition tables, and refresh the programmes touched.
 
-`install` (re)creates the triggers and rebuilds every line. Migrations run without
+`install` (re)creates the triggers and rebuilds every line, and does the same
+for the programme summaries (programmes.summaries). Migrations run without
 them (apps.py drops them on pre_migrate); after every migrate and flush, `settle`
 installs them where the table exists, so a migration that remakes the figures
 table (as SQLite's schema editor does, dropping its triggers) cannot leave them
 missing, and one that drops the table leaves none naming it."""
 
+from . import summaries
 from .budget import KINDS
 from .models import BudgetLineSummary, FinancialFigure
+from .triggers import ROW_EVENTS, refresh_function, statement_triggers
 
 FIGURES = FinancialFigure._meta.db_table
 LINES = BudgetLineSummary._meta.db_table
 PREFIX = "tt_budget_lines"
-# The first key of the PostgreSQL advisory locks the triggers take per programme.
-LOCK_CLASS = 7361
 
 
 def _by_kind(kind, column):
@@ -106,11 +107,7 @@ def _sqlite_triggers():
     yearly = "{row}.period = 'year' AND {row}.measure = 'cost'"
     whole_life = "{row}.period = 'whole_life'"
     triggers = []
-    for event, rows in (
-        ("INSERT", ["NEW"]),
-        ("DELETE", ["OLD"]),
-        ("UPDATE", ["OLD", "NEW"]),
-    ):
+    for event, rows in ROW_EVENTS:
         for row in rows:
             for what, when, body in (
                 ("line", yearly, _refresh_line(row)),
@@ -132,57 +129,16 @@ def _sqlite_triggers():
 
 
 # PostgreSQL: the programmes a statement touched, their lines made again at once.
-POSTGRES_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {PREFIX}_refresh() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    touched bigint[];
-    programme bigint;
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        SELECT array_agg(DISTINCT programme_id) INTO touched FROM new_rows;
-    ELSIF TG_OP = 'DELETE' THEN
-        SELECT array_agg(DISTINCT programme_id) INTO touched FROM old_rows;
-    ELSE
-        SELECT array_agg(DISTINCT programme_id) INTO touched FROM (
-            SELECT programme_id FROM new_rows
-            UNION SELECT programme_id FROM old_rows) AS changed;
-    END IF;
-    IF touched IS NOT NULL THEN
-        -- One writer at a time per programme, taken in programme order: two
-        -- transactions writing figures of one programme (the app's own writers
-        -- already take turns, a bulk update or raw SQL need not) each make its
-        -- lines from what the other committed, instead of one inserting a line
-        -- the other's delete never saw.
-        FOR programme IN SELECT unnest(touched) ORDER BY 1 LOOP
-            PERFORM pg_advisory_xact_lock({LOCK_CLASS}, (programme % 2147483647)::int);
-        END LOOP;
-        DELETE FROM {LINES} WHERE programme_id = ANY(touched);
-        {INSERT.format(where="f.programme_id = ANY(touched)").strip()};
-    END IF;
-    RETURN NULL;
-END;
-$$
-"""
+POSTGRES_FUNCTION = refresh_function(
+    f"{PREFIX}_refresh",
+    "programme_id",
+    f"""DELETE FROM {LINES} WHERE programme_id = ANY(touched);
+        {INSERT.format(where="f.programme_id = ANY(touched)").strip()};""",
+)
 
 
 def _postgres_triggers():
-    triggers = []
-    for event, tables in (
-        ("INSERT", "NEW TABLE AS new_rows"),
-        ("DELETE", "OLD TABLE AS old_rows"),
-        ("UPDATE", "NEW TABLE AS new_rows OLD TABLE AS old_rows"),
-    ):
-        name = f"{PREFIX}_{event}".lower()
-        triggers.append(
-            (
-                name,
-                f"CREATE TRIGGER {name} AFTER {event} ON {FIGURES} "
-                f"REFERENCING {tables} FOR EACH STATEMENT "
-                f"EXECUTE FUNCTION {PREFIX}_refresh()",
-            )
-        )
-    return triggers
+    return statement_triggers(PREFIX, FIGURES, f"{PREFIX}_refresh")
 
 
 def rebuild(cursor):
@@ -192,6 +148,7 @@ def rebuild(cursor):
 
 
 def _drop_triggers(connection, cursor):
+    summaries.drop_triggers(connection, cursor)
     if connection.vendor == "postgresql":
         # The function's triggers go with it.
         cursor.execute(f"DROP FUNCTION IF EXISTS {PREFIX}_refresh() CASCADE")
@@ -213,6 +170,9 @@ def install(connection):
         for _, sql in _triggers(connection):
             cursor.execute(sql)
         rebuild(cursor)
+        # The programme summaries' table comes one migration later.
+        if summaries.has_table(connection):
+            summaries.install_triggers(connection, cursor)
 
 
 def uninstall(connection):

@@ -1312,3 +1312,36 @@ class BudgetLineSummary(models.Model):
 
     def __str__(self):
         return f"Budget line {self.programme_id} {self.financial_year}"
+
+
+class ProgrammeSummary(models.Model):
+    """A programme's headline figures as every page shows them: its latest rating
+    (and since when), and its newest nominal whole-life cost and benefits
+    baselines and spend to date, each with its data date. Written only by database
+    triggers on the figures, ratings and programmes (programmes.summaries), in the
+    same statement as every write to them, from the one definition of each figure
+    (ProgrammeQuerySet.with_computed_summary). No row: nothing published."""
+
+    programme = models.OneToOneField(
+        Programme,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="summary",
+    )
+    latest_rating = models.CharField(max_length=20, null=True)  # noqa: DJ001
+    latest_rating_date = models.DateField(null=True)
+    latest_rating_assessor = models.CharField(max_length=10, null=True)  # noqa: DJ001
+    rating_since = models.DateField(null=True)
+    whole_life_cost_gbp = models.DecimalField(null=True, **MONEY)
+    whole_life_cost_date = models.DateField(null=True)
+    benefits_gbp = models.DecimalField(null=True, **MONEY)
+    benefits_date = models.DateField(null=True)
+    spend_to_date_gbp = models.DecimalField(null=True, **MONEY)
+    spend_to_date_date = models.DateField(null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Programme summary {self.programme_id}"

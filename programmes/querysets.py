@@ -4,9 +4,10 @@ Sums over different relations are separate subqueries, so rows never multiply.""
 import datetime
 from decimal import Decimal
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import (
     Count,
+    F,
     Max,
     OuterRef,
     Q,
@@ -14,26 +15,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
-
-from .money import from_database
+from django.db.models.functions import Cast, Coalesce, Round
 
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
 EARLIEST = datetime.date(1900, 1, 1)
 
 
-# A LIMIT no register reaches: it keeps the database from folding a subquery into
-# the aggregate over it (PostgreSQL and SQLite both would), which evaluates each of
-# its correlated subqueries once for every aggregate that reads the column.
-NO_LIMIT = 2**62
-
-
-def _fenced(queryset):
-    return queryset[:NO_LIMIT]
-
-
-# What department_totals gives each department, in its SELECT's order.
+# What department_totals gives each department besides its id.
 DEPARTMENT_TOTALS = (
     "programme_count",
     "whole_life_cost_total",
@@ -43,6 +32,43 @@ DEPARTMENT_TOTALS = (
     "matched_cost_gbp",
     "matched_benefits_gbp",
 )
+
+
+RATING_COLUMNS = (
+    "latest_rating",
+    "latest_rating_date",
+    "latest_rating_assessor",
+    "rating_since",
+)
+MONEY_COLUMNS = (
+    "whole_life_cost_gbp",
+    "whole_life_cost_date",
+    "benefits_gbp",
+    "benefits_date",
+    "spend_to_date_gbp",
+    "spend_to_date_date",
+)
+# What a programme's kept summary row holds (models.ProgrammeSummary).
+SUMMARY_COLUMNS = RATING_COLUMNS + MONEY_COLUMNS
+# Sums of money named so are read in whole pennies (_penny_sum) and made pounds.
+_SUMMED = ("_total", "_gbp")
+
+
+def _penny_sum(column, condition=None):
+    """The sum of a money column in whole pennies: exact on either database
+    (SQLite holds money as floating point, and a sum of those loses the pennies
+    past 15 significant digits)."""
+    pennies = Cast(Round(F(column) * 100), models.BigIntegerField())
+    return Sum(pennies, filter=condition)
+
+
+def _pounds(row):
+    return {
+        name: (None if value is None else Decimal(int(value)).scaleb(-2))
+        if name.endswith(_SUMMED)
+        else value
+        for name, value in row.items()
+    }
 
 
 def _figures():
@@ -218,10 +244,11 @@ class ProgrammeQuerySet(models.QuerySet):
             | Q(department__abbreviation__iexact=text)
         )
 
-    def with_latest_rating(self):
+    def computed_latest_rating(self):
         """Adds `latest_rating`, `latest_rating_date` and `latest_rating_assessor`
         (see latest_assessment) and `rating_since`: the first data date of the
-        unbroken run of that rating up to the newest."""
+        unbroken run of that rating up to the newest. Worked out from the ratings:
+        the one definition, which the kept summary rows hold (with_latest_rating)."""
         newest = latest_assessment()
         last_different = (
             _assessments()
@@ -251,95 +278,114 @@ class ProgrammeQuerySet(models.QuerySet):
             .annotate(rating_since=Subquery(first_of_run))
         )
 
-    def with_whole_life_cost(self):
-        """Adds `whole_life_cost_gbp` and `whole_life_cost_date`: the newest nominal
-        whole-life cost baseline and its data date (None when none was published)."""
+    def computed_money(self):
+        """Adds `whole_life_cost_gbp` and `benefits_gbp` (the newest nominal
+        whole-life baselines) and `spend_to_date_gbp` (see spend_to_date_subquery),
+        each with its `_date`, None when none was published. Worked out from the
+        figures: the one definition, which the kept summary rows hold (with_money)."""
         return self.annotate(
             whole_life_cost_gbp=latest_nominal_whole_life("cost"),
             whole_life_cost_date=latest_nominal_whole_life("cost", "data_date"),
-        )
-
-    def with_benefits(self):
-        """Adds `benefits_gbp` and `benefits_date`: the newest nominal whole-life
-        benefits baseline and its data date, or None."""
-        return self.annotate(
             benefits_gbp=latest_nominal_whole_life("benefit"),
             benefits_date=latest_nominal_whole_life("benefit", "data_date"),
-        )
-
-    def with_spend_to_date(self):
-        """Adds `spend_to_date_gbp` and `spend_to_date_date` (see
-        spend_to_date_subquery), or None."""
-        return self.annotate(
             spend_to_date_gbp=spend_to_date_subquery(),
             spend_to_date_date=spend_to_date_subquery("data_date"),
         )
 
+    def with_computed_summary(self):
+        """Every column of a programme's summary (SUMMARY_COLUMNS), worked out
+        afresh from its figures and ratings: what the triggers keep
+        (programmes.summaries), and what tests compare the kept rows with."""
+        return self.computed_latest_rating().computed_money()
+
+    def _kept(self, *names):
+        # A LEFT JOIN on the kept row: no row (nothing published) reads as None.
+        return self.annotate(**{name: F(f"summary__{name}") for name in names})
+
+    def with_latest_rating(self):
+        """Adds `latest_rating`, `latest_rating_date`, `latest_rating_assessor`
+        and `rating_since` (see computed_latest_rating), from the kept summary."""
+        return self._kept(*RATING_COLUMNS)
+
+    def with_whole_life_cost(self):
+        """Adds `whole_life_cost_gbp` and `whole_life_cost_date`: the newest nominal
+        whole-life cost baseline and its data date (None when none was published),
+        from the kept summary."""
+        return self._kept("whole_life_cost_gbp", "whole_life_cost_date")
+
+    def with_benefits(self):
+        """Adds `benefits_gbp` and `benefits_date`: the newest nominal whole-life
+        benefits baseline and its data date, or None, from the kept summary."""
+        return self._kept("benefits_gbp", "benefits_date")
+
+    def with_spend_to_date(self):
+        """Adds `spend_to_date_gbp` and `spend_to_date_date` (see
+        spend_to_date_subquery), or None, from the kept summary."""
+        return self._kept("spend_to_date_gbp", "spend_to_date_date")
+
     def with_money(self):
         """with_whole_life_cost, with_benefits and with_spend_to_date together."""
-        return self.with_whole_life_cost().with_benefits().with_spend_to_date()
+        return self._kept(*MONEY_COLUMNS)
 
     def with_dashboard_columns(self):
         """Everything a programme row on a page shows: department, latest rating
         and since when, whole-life cost, benefits and spend to date."""
-        return self.select_related("department").with_latest_rating().with_money()
+        return self.select_related("department")._kept(*SUMMARY_COLUMNS)
 
     def money_totals(self):
         """{"programmes", and for each of whole_life_cost, benefits and
         spend_to_date: "<name>_total" (exact sum, None over nothing) and
         "<name>_reported" (how many programmes gave one)}. The sums of exactly what
-        each programme's page shows."""
-        money = {"output_field": MONEY_FIELD}
-        return _fenced(self.order_by().with_money()).aggregate(
+        each programme's page shows, in whole pennies (exact on SQLite too)."""
+        totals = self.order_by().aggregate(
             programmes=Count("pk"),
-            **{f"{name}_total": Sum(f"{name}_gbp", **money) for name in MONEY_MEASURES},
-            **{f"{name}_reported": Count(f"{name}_gbp") for name in MONEY_MEASURES},
+            **{
+                f"{name}_total": _penny_sum(f"summary__{name}_gbp")
+                for name in MONEY_MEASURES
+            },
+            **{
+                f"{name}_reported": Count(f"summary__{name}_gbp")
+                for name in MONEY_MEASURES
+            },
         )
+        return _pounds(totals)
 
     def department_totals(self):
-        """Per department: programme_count; whole_life_cost_gbp and benefits_gbp
-        (sums of the newest nominal whole-life baselines, None over nothing) with
-        whole_life_cost_reported and benefits_reported (how many programmes gave
-        each); matched_cost_gbp and matched_benefits_gbp over only the programmes
-        that gave both. Grouped over each programme's figures worked out once (a
-        fenced subquery): grouping the annotated programmes directly evaluates each
-        newest-figure subquery again for every sum and count that reads it."""
-        inner = _fenced(
-            self.order_by()
-            .with_whole_life_cost()
-            .with_benefits()
-            .values_list("department", "whole_life_cost_gbp", "benefits_gbp")
+        """Per department: programme_count; whole_life_cost_total and
+        benefits_total (sums of the newest nominal whole-life baselines, None over
+        nothing) with whole_life_cost_reported and benefits_reported (how many
+        programmes gave each); matched_cost_gbp and matched_benefits_gbp over only
+        the programmes that gave both. One grouped read of the kept summaries,
+        summed in whole pennies."""
+        both = Q(
+            summary__whole_life_cost_gbp__isnull=False,
+            summary__benefits_gbp__isnull=False,
         )
-        sql, params = inner.query.sql_with_params()
-        both = "wl IS NOT NULL AND b IS NOT NULL"
-        grouped = f"""
-            WITH t (department, wl, b) AS ({sql})
-            SELECT department, COUNT(*), SUM(wl), COUNT(wl), SUM(b), COUNT(b),
-                   SUM(CASE WHEN {both} THEN wl END), SUM(CASE WHEN {both} THEN b END)
-            FROM t GROUP BY department"""
-        names = ("department", *DEPARTMENT_TOTALS)
-        money = {n for n in names if n.endswith(("_total", "_gbp"))}
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(grouped, params)
-            return [
-                {
-                    n: from_database(v) if n in money else v
-                    for n, v in zip(names, row, strict=True)
-                }
-                for row in cursor.fetchall()
-            ]
+        rows = (
+            self.order_by()
+            .values("department")
+            .annotate(
+                programme_count=Count("pk"),
+                whole_life_cost_total=_penny_sum("summary__whole_life_cost_gbp"),
+                whole_life_cost_reported=Count("summary__whole_life_cost_gbp"),
+                benefits_total=_penny_sum("summary__benefits_gbp"),
+                benefits_reported=Count("summary__benefits_gbp"),
+                matched_cost_gbp=_penny_sum("summary__whole_life_cost_gbp", both),
+                matched_benefits_gbp=_penny_sum("summary__benefits_gbp", both),
+            )
+            .order_by("department")
+        )
+        return [_pounds(row) for row in rows]
 
     def rating_counts(self):
         """{rating: number of programmes} by latest rating ("" for never rated)."""
         rows = (
-            self.annotate(
-                latest_rating=Subquery(latest_assessment().values("rating")[:1])
-            )
-            .order_by()
-            .values("latest_rating")
+            self.order_by()
+            .values("summary__latest_rating")
             .annotate(n=Count("pk"))
+            .order_by()
         )
-        return {row["latest_rating"] or "": row["n"] for row in rows}
+        return {row["summary__latest_rating"] or "": row["n"] for row in rows}
 
 
 class AssessmentQuerySet(models.QuerySet):

@@ -9,12 +9,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from programmes import budget_lines
+from programmes import budget_lines, summaries
 from programmes.budget import BudgetQuery
 from programmes.models import BudgetLineSummary, FinancialFigure
 from programmes.reports import budget_query, export_rows
 
 from .factories import FigureFactory, ProgrammeFactory, SourceFactory, make_portfolio
+from .writers import write_beside
 
 pytestmark = pytest.mark.django_db
 
@@ -221,8 +222,8 @@ def test_a_line_with_figures_of_two_price_bases_counts_under_each():
 @pytest.mark.django_db(transaction=True)
 def test_migrating_back_before_the_kept_lines_and_forward_again():
     """Back before the kept lines' migration, no trigger is left naming their
-    table (a figure can still be written); forward again, the triggers are back
-    and every line is made from the figures."""
+    table or the programme summaries' (a figure can still be written); forward
+    again, the triggers are back and every line is made from the figures."""
     from django.core.management import call_command
 
     programme = ProgrammeFactory()
@@ -231,13 +232,18 @@ def test_migrating_back_before_the_kept_lines_and_forward_again():
     call_command("migrate", "programmes", "0016", verbosity=0)
     try:
         assert not budget_lines.has_table(connection)
+        assert not summaries.has_table(connection)
         assert budget_lines.trigger_names(connection) == set()
+        assert summaries.trigger_names(connection) == set()
         FinancialFigure.objects.filter(pk=figure.pk).update(amount_gbp=Decimal("12"))
     finally:
         call_command("migrate", verbosity=0)
 
     assert budget_lines.trigger_names(connection) == (
         budget_lines.expected_trigger_names(connection)
+    )
+    assert summaries.trigger_names(connection) == (
+        summaries.expected_trigger_names(connection)
     )
     assert _line(programme).baseline_gbp == Decimal("12.00")
     _assert_kept_lines_are_the_figures()
@@ -248,35 +254,16 @@ def test_two_writers_of_one_programme_outside_the_app_both_count():
     """Two transactions writing different figures of one programme at once by
     queryset update (no data-version lock): the second waits for the first's
     lines and makes them again with both figures, instead of failing."""
-    import threading
-
-    from django.db import connections
-
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (CI)")
     programme = ProgrammeFactory()
     baseline = _figure(programme, "baseline", amount="10.00")
     forecast = _figure(programme, "forecast", amount="20.00")
-    first_wrote = threading.Event()
-    errors = []
 
-    def second():
-        try:
-            first_wrote.wait()
-            with transaction.atomic():
-                FinancialFigure.objects.filter(pk=forecast.pk).update(amount_gbp=22)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    other = threading.Thread(target=second)
-    other.start()
-    with transaction.atomic():
-        FinancialFigure.objects.filter(pk=baseline.pk).update(amount_gbp=11)
-        first_wrote.set()
-        other.join(timeout=0.5)  # the second is now waiting for this one
-    other.join(timeout=10)
+    errors = write_beside(
+        lambda: FinancialFigure.objects.filter(pk=baseline.pk).update(amount_gbp=11),
+        lambda: FinancialFigure.objects.filter(pk=forecast.pk).update(amount_gbp=22),
+    )
 
     assert errors == []
     line = _line(programme)

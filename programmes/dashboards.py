@@ -31,12 +31,13 @@ GMPP_TITLE = "Government Major Projects Portfolio data releases"
 
 def source_line(model, programmes, **filters):
     """A chart's source line, built from the sources of the rows it shows (`model`
-    rows of these programmes): the GMPP releases with their years, synthetic data
+    rows of these programmes, or of every programme when None: then no join to
+    the programmes is needed): the GMPP releases with their years, synthetic data
     as synthetic, and how many other publications."""
+    if programmes is not None:
+        filters["programme__in"] = programmes
     sources = Source.objects.filter(
-        pk__in=model.objects.filter(programme__in=programmes, **filters).values(
-            "source"
-        )
+        pk__in=model.objects.filter(**filters).values("source")
     )
     kinds = {}
     for kind, year in sources.values_list("kind", "published_year"):
@@ -208,7 +209,7 @@ def _portfolio_dashboard():
             slug="by-department",
             departments=departments,
             data_up_to=as_at,
-            source=source_line(FinancialFigure, programmes, period="whole_life"),
+            source=source_line(FinancialFigure, None, period="whole_life"),
         ),
         data_up_to=as_at,
         facts=list(

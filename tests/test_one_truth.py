@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from programmes.models import FinancialFigure, Programme
+from programmes.querysets import SUMMARY_COLUMNS
 
 from .exporting import _csv, _xlsx
 from .reading import _api_rows, _exact, _headline
@@ -178,8 +179,8 @@ def test_as_at_rebuilds_names_and_a_release_shows_what_it_published(
 
 @pytest.mark.django_db
 def test_department_totals_are_the_sums_of_each_programmes_newest_figures():
-    """department_totals groups each programme's newest whole-life figures worked
-    out once; the result is what adding them up programme by programme gives,
+    """department_totals groups each programme's kept newest whole-life figures;
+    the result is what adding up the figures worked out afresh gives,
     gaps included (a programme without benefits counts in none of the matched
     sums)."""
     from collections import defaultdict
@@ -202,7 +203,7 @@ def test_department_totals_are_the_sums_of_each_programmes_newest_figures():
     ).delete()
     expected = defaultdict(lambda: defaultdict(lambda: None))
     counts = defaultdict(lambda: defaultdict(int))
-    rows = Programme.objects.with_whole_life_cost().with_benefits()
+    rows = Programme.objects.with_computed_summary()
     for p in rows:
         d = p.department_id
         counts[d]["programme_count"] += 1
@@ -249,3 +250,14 @@ def test_department_totals_are_the_sums_of_each_programmes_newest_figures():
         for r in found.values()
         if r["whole_life_cost_total"] is not None
     )
+
+
+def test_the_demo_data_as_the_tests_put_it_in_has_exact_summaries(demo_data):
+    """However the suite puts the demo data in (a copy of every table on
+    PostgreSQL, in any order), each programme's kept summary is what its figures
+    and ratings give."""
+    columns = ("pk", *SUMMARY_COLUMNS)
+    programmes = Programme.objects.order_by("pk")
+    kept = list(programmes.with_dashboard_columns().values_list(*columns))
+    assert kept == list(programmes.with_computed_summary().values_list(*columns))
+    assert sum(1 for row in kept if row[1]) > 10  # rated programmes among them

@@ -30,7 +30,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programme register"
 
     def ready(self):
-        from . import freshness, history  # noqa: F401 - connect their receivers
+        from . import freshness, history, summaries  # noqa: F401 - their receivers
 
         pre_migrate.connect(
             drop_budget_line_triggers,

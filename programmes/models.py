@@ -1337,7 +1337,8 @@ class ProgrammeSummary(models.Model):
     whole_life_cost_date = models.DateField(null=True)
     benefits_gbp = models.DecimalField(null=True, **MONEY)
     benefits_date = models.DateField(null=True)
-    spend_to_date_gbp = models.DecimalField(null=True, **MONEY)
+    # A sum of yearly actuals, each up to a money column's largest amount.
+    spend_to_date_gbp = models.DecimalField(null=True, max_digits=18, decimal_places=2)
     spend_to_date_date = models.DateField(null=True)
 
     class Meta:

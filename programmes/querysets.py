@@ -19,6 +19,8 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
+# A sum of amounts, each up to MONEY_FIELD's largest (as ProgrammeSummary keeps).
+SUM_FIELD = models.DecimalField(max_digits=18, decimal_places=2)
 EARLIEST = datetime.date(1900, 1, 1)
 
 
@@ -130,7 +132,7 @@ def spend_to_date_subquery(field="amount_gbp", programme_ref="pk"):
         )
         .values("value")
     )
-    output = MONEY_FIELD if field == "amount_gbp" else models.DateField()
+    output = SUM_FIELD if field == "amount_gbp" else models.DateField()
     return Coalesce(
         Subquery(to_date, output_field=output),
         Subquery(yearly, output_field=output),

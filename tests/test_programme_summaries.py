@@ -268,9 +268,43 @@ def test_totals_are_exact_to_the_penny_however_large():
     assert by_department["programme_count"] == 13
 
 
+def test_a_spend_to_date_past_a_trillion_is_kept_and_shown():
+    """Spend to date adds up yearly actuals, each up to a money column's largest
+    amount: the kept column holds their sum, on either database."""
+    programme = ProgrammeFactory()
+    _actual(programme, "999999999999.99", 2020)
+    _actual(programme, "999999999999.99", 2021)
+
+    (row,) = Programme.objects.with_money().values_list("spend_to_date_gbp")
+    assert row == (Decimal("1999999999999.98"),)
+    totals = Programme.objects.money_totals()
+    assert totals["spend_to_date_total"] == Decimal("1999999999999.98")
+    _assert_kept_is_computed()
+
+
+def test_loaddata_of_old_summaries_keeps_what_the_ratings_say(tmp_path):
+    """A dump's summary rows, loaded after a newer rating came in, are made again
+    from the ratings the database holds, not kept as the dump had them."""
+    from django.core.management import call_command
+
+    programme = ProgrammeFactory()
+    AssessmentFactory(programme=programme, data_date=OLD, rating="green")
+    dump = tmp_path / "summaries.json"
+    call_command(
+        "dumpdata", "programmes.programmesummary", output=str(dump), verbosity=0
+    )
+    AssessmentFactory(programme=programme, data_date=NEW, rating="red")
+
+    call_command("loaddata", str(dump), verbosity=0)
+
+    assert _summary(programme).latest_rating == "red"
+    _assert_kept_is_computed()
+
+
 def test_a_value_no_trigger_can_hold_is_refused():
-    with pytest.raises(TypeError, match="No SQL literal"):
-        summaries._literal(connection, object())
+    for value in (object(), Decimal("NaN"), Decimal("Infinity")):
+        with pytest.raises(TypeError, match="No SQL literal"):
+            summaries._literal(connection, value)
 
 
 @pytest.mark.django_db(transaction=True)

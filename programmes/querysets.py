@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import (
     Count,
+    Exists,
     F,
     Max,
     OuterRef,
@@ -150,6 +151,20 @@ def latest_assessment(programme_ref="pk", assessments=None):
     )
 
 
+def of_record_for_its_date():
+    """A condition on an assessment: it is its programme's rating for its date, as
+    latest_assessment picks one (the central body's where it and the SRO rated the
+    same day). The run of a rating is a run of these: the SRO's different view on a
+    day the central body rated does not break it."""
+    return ~Exists(
+        _assessments().filter(
+            programme=OuterRef("programme"),
+            data_date=OuterRef("data_date"),
+            assessor__lt=OuterRef("assessor"),
+        )
+    )
+
+
 class DepartmentQuerySet(models.QuerySet):
     def matching_name(self, name):
         """Departments known by `name`, ignoring case: their name, abbreviation or
@@ -254,7 +269,7 @@ class ProgrammeQuerySet(models.QuerySet):
         newest = latest_assessment()
         last_different = (
             _assessments()
-            .filter(programme=OuterRef("pk"))
+            .filter(of_record_for_its_date(), programme=OuterRef("pk"))
             .exclude(rating=OuterRef("latest_rating"))
             .order_by("-data_date")
             .values("data_date")[:1]

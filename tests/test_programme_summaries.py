@@ -179,6 +179,8 @@ def test_every_kind_of_write_to_the_ratings_keeps_the_summaries_exact():
         programme=programme, data_date=NEW, rating="green", assessor="sro"
     )
     assert _summary(programme).latest_rating == "amber"
+    # ... and the SRO's different view that day does not break the run.
+    assert _summary(programme).rating_since == OLD
     latest.delete()
     assert _summary(programme).latest_rating == "green"
     assert _summary(programme).rating_since == NEW

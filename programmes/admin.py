@@ -127,8 +127,11 @@ class FinancialYearFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(financial_year=int(self.value()))
+        # A year from the address is text; "Show counts" passes each choice's
+        # year as lookups() gave it, a number.
+        value = str(self.value() or "")
+        if value.isdigit():
+            return queryset.filter(financial_year=int(value))
         return queryset
 
 

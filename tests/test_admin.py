@@ -48,6 +48,10 @@ def test_every_admin_page_renders_for_a_superuser(admin_client, demo_data, model
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
         response = admin_client.get(url)
         assert response.status_code == 200, url
+    # "Show counts": Django asks each filter for each of its choices' rows.
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    response = admin_client.get(f"{changelist}?_facets=True")
+    assert response.status_code == 200, changelist
 
 
 @pytest.mark.django_db

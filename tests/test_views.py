@@ -169,6 +169,40 @@ def test_rating_since_is_shown_for_red_and_amber_red(admin_client, demo_data):
 
 
 @pytest.mark.django_db
+def test_a_newer_real_terms_figure_names_its_prices_year(admin_client):
+    from .factories import FigureFactory, ProgrammeFactory
+
+    programme = ProgrammeFactory()
+    common = {"programme": programme, "period": "whole_life", "financial_year": None}
+    FigureFactory(data_date=datetime.date(2021, 3, 31), is_current=False, **common)
+    FigureFactory(
+        data_date=datetime.date(2022, 3, 31),
+        price_basis="real",
+        price_base_year=2021,
+        amount_gbp=Decimal("2000000.00"),
+        **common,
+    )
+
+    page = admin_client.get(f"/programmes/{programme.slug}/").content.decode()
+
+    assert "In the latest release (data of 31 March 2022): £2,000,000" in page
+    assert "(real terms, 2021-22 prices; not added to nominal totals)" in page
+
+
+@pytest.mark.django_db
+def test_a_rating_count_says_programme_or_programmes_to_a_screen_reader(
+    admin_client, demo_data
+):
+    page = admin_client.get("/").content.decode()
+
+    hidden = '<span class="govuk-visually-hidden">'
+    assert 1 in Programme.objects.rating_counts().values()  # one rated Amber/red
+    assert f">1{hidden} programme rated " in page
+    assert f">1{hidden} programmes rated " not in page
+    assert f"{hidden} programmes rated " in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "present", "absent"),
     [

@@ -2,6 +2,7 @@ from django import template
 
 from .. import money, wording
 from ..charts import rating_tag_class
+from ..periods import financial_year_label
 
 register = template.Library()
 
@@ -32,6 +33,12 @@ def count(number, nouns):
     irregular plural."""
     singular, _, plural = nouns.partition(",")
     return wording.count_text(number, singular, plural or None)
+
+
+@register.filter
+def financial_year(start_year):
+    """{{ 2021|financial_year }} -> "2021-22"."""
+    return financial_year_label(start_year)
 
 
 @register.filter

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from .freshness import bump
 
-# The migrations that made the kept rows' tables (budget lines, then programme
-# summaries), each with its table.
-KEPT_TABLES = {
-    ("programmes", "0017_budget_line_summary"): "programmes_budgetlinesummary",
-    ("programmes", "0018_programme_summary"): "programmes_programmesummary",
-}
+# The migrations that made the kept rows' tables: budget lines, then programme
+# summaries.
+KEPT_TABLE_MIGRATIONS = (
+    ("programmes", "0017_budget_line_summary"),
+    ("programmes", "0018_programme_summary"),
+)
 
 
 class BackupError(Exception):
@@ -93,12 +93,14 @@ def backup(path=None, *, database=None):
 def _settle_kept_rows(restored):
     from django.db.migrations.recorder import MigrationRecorder
 
-    from .budget_lines import settle
+    from .budget_lines import LINES, settle
+    from .summaries import SUMMARIES
 
     applied = MigrationRecorder(restored).applied_migrations()
     tables = restored.introspection.table_names()
+    kept = zip(KEPT_TABLE_MIGRATIONS, (LINES, SUMMARIES), strict=True)
     with restored.cursor() as cursor:
-        for migration, table in KEPT_TABLES.items():
+        for migration, table in kept:
             if migration not in applied and table in tables:
                 cursor.execute(f"DROP TABLE {restored.ops.quote_name(table)}")
     settle(restored)

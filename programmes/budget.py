@@ -20,6 +20,7 @@ from django.db.models import (
 from .models import BudgetLineSummary, FinancialFigure
 from .money import (
     differs_beyond_rounding,
+    from_pennies,
     money_from_database,
     round_money,
     variance,
@@ -320,10 +321,6 @@ def _pennies(amount, vendor):
     return f"SUM(CAST(ROUND({amount} * 100) AS BIGINT))"
 
 
-def _from_pennies(pennies):
-    return None if pennies is None else Decimal(int(pennies)).scaleb(-2)
-
-
 # The totals of one set of yearly figures, per price basis, in one statement. A
 # figure's line is its programme and year; a baseline or forecast is "paired" when
 # its line has both with an amount in the same price basis (the window counts
@@ -395,7 +392,7 @@ def totals_for(selected):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 
-    pounds = _from_pennies
+    pounds = from_pennies
     result = []
     for basis, base_year, *sums, paired_f, paired_b, variance_rows, lines in rows:
         totals, reported = sums[0::2], sums[1::2]
@@ -469,13 +466,13 @@ def kept_totals(kept):
             totals.setdefault(basis, Totals(*basis)).rows += lines
         for index, kind in enumerate(KINDS):
             if kind in bases:
-                add(bases[kind], f"{kind}_gbp", _from_pennies(sums[2 * index]))
+                add(bases[kind], f"{kind}_gbp", from_pennies(sums[2 * index]))
                 add(bases[kind], f"{kind}_reported", sums[2 * index + 1])
         # As TOTALS_SQL: a variance only between figures of one basis.
         if paired and bases["forecast"] == bases["baseline"]:
             basis = bases["forecast"]
             totals[basis].variance_rows += paired
-            add(basis, "variance_gbp", _from_pennies(paired_f - paired_b))
+            add(basis, "variance_gbp", from_pennies(paired_f - paired_b))
     return [totals[basis] for basis in sorted(totals, key=lambda b: (b[0], b[1] or 0))]
 
 

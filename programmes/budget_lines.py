@@ -20,7 +20,7 @@ missing, and one that drops the table leaves none naming it."""
 from . import summaries
 from .budget import KINDS
 from .models import BudgetLineSummary, FinancialFigure
-from .triggers import ROW_EVENTS, refresh_function, statement_triggers
+from .triggers import ROW_EVENTS, names_held, refresh_function, statement_triggers
 
 FIGURES = FinancialFigure._meta.db_table
 LINES = BudgetLineSummary._meta.db_table
@@ -199,20 +199,7 @@ def settle(connection):
 
 def trigger_names(connection):
     """The names of the budget-line triggers the database holds."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT trigger_name FROM information_schema.triggers "
-                "WHERE event_object_table = %s AND trigger_name LIKE %s",
-                [FIGURES, f"{PREFIX}%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND tbl_name = %s AND name LIKE %s",
-                [FIGURES, f"{PREFIX}%"],
-            )
-        return {row[0] for row in cursor.fetchall()}
+    return names_held(connection, PREFIX)
 
 
 def _triggers(connection):

@@ -23,6 +23,12 @@ MINUS = "\u2212"
 _FLOAT_DIGITS = decimal.Context(prec=15).create_decimal_from_float
 
 
+def from_pennies(pennies):
+    """A sum in whole pennies, as the database returned it, in pounds (None stays
+    None)."""
+    return None if pennies is None else Decimal(int(pennies)).scaleb(-2)
+
+
 def from_database(value):
     """A sum of money as the database returned it, as a Decimal (None stays None)."""
     if value is None or isinstance(value, Decimal):

@@ -18,6 +18,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
+from .money import from_pennies
+
 ZERO = Decimal("0")
 MONEY_FIELD = models.DecimalField(max_digits=14, decimal_places=2)
 # A sum of amounts, each up to MONEY_FIELD's largest (as ProgrammeSummary keeps).
@@ -67,9 +69,7 @@ def _penny_sum(column, condition=None):
 
 def _pounds(row):
     return {
-        name: (None if value is None else Decimal(int(value)).scaleb(-2))
-        if name.endswith(_SUMMED)
-        else value
+        name: from_pennies(value) if name.endswith(_SUMMED) else value
         for name, value in row.items()
     }
 
@@ -396,12 +396,7 @@ class ProgrammeQuerySet(models.QuerySet):
 
     def rating_counts(self):
         """{rating: number of programmes} by latest rating ("" for never rated)."""
-        rows = (
-            self.order_by()
-            .values("summary__latest_rating")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        rows = self.order_by().values("summary__latest_rating").annotate(n=Count("pk"))
         return {row["summary__latest_rating"] or "": row["n"] for row in rows}
 
 

@@ -24,6 +24,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import triggers
 from .models import (
     DeliveryConfidenceAssessment,
     FinancialFigure,
@@ -134,8 +135,12 @@ def _sqlite_triggers(connection):
     return triggers
 
 
+def _function_name(short):
+    return f"{PREFIX}_{short}_refresh"
+
+
 def _postgres_function(connection, short, table, column):
-    name = f"{PREFIX}_{short}_refresh"
+    name = _function_name(short)
     body = f"""DELETE FROM {SUMMARIES} WHERE programme_id = ANY(touched);
         {_insert(connection, "SELECT unnest(touched)")};"""
     return name, refresh_function(name, column, body)
@@ -165,10 +170,10 @@ $$
 
 def _postgres_triggers(connection):
     triggers = []
-    for (short, table, _), (function, _) in zip(
-        WATCHED, _postgres_functions(connection), strict=False
-    ):
-        triggers += statement_triggers(f"{PREFIX}_{short}", table, function)
+    for short, table, _ in WATCHED:
+        triggers += statement_triggers(
+            f"{PREFIX}_{short}", table, _function_name(short)
+        )
     name = f"{PREFIX}_programme_delete"
     triggers.append(
         (
@@ -196,7 +201,7 @@ def rebuild(cursor, connection):
 def drop_triggers(connection, cursor):
     if connection.vendor == "postgresql":
         # A function's triggers go with it.
-        for function, _ in _postgres_functions(connection):
+        for function in [*(_function_name(s) for s, _, _ in WATCHED), DELETED_FUNCTION]:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}() CASCADE")
     else:
         for name, _ in _sqlite_triggers(connection):
@@ -221,20 +226,7 @@ def has_table(connection):
 
 def trigger_names(connection):
     """The names of the summary triggers the database holds."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT DISTINCT trigger_name FROM information_schema.triggers "
-                "WHERE trigger_name LIKE %s",
-                [f"{PREFIX}%"],
-            )
-        else:
-            cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE %s",
-                [f"{PREFIX}%"],
-            )
-        return {row[0] for row in cursor.fetchall()}
+    return triggers.names_held(connection, PREFIX)
 
 
 def expected_trigger_names(connection):

@@ -71,3 +71,23 @@ def statement_triggers(prefix, table, function):
             )
         )
     return triggers
+
+
+def names_held(connection, prefix):
+    """The names of the triggers whose names start with `prefix` that the
+    database holds."""
+    pattern = prefix.replace("_", r"\_") + "%"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT DISTINCT trigger_name FROM information_schema.triggers "
+                "WHERE trigger_name LIKE %s ESCAPE '\\'",
+                [pattern],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE %s ESCAPE '\\'",
+                [pattern],
+            )
+        return {row[0] for row in cursor.fetchall()}

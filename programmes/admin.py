@@ -130,7 +130,7 @@ class FinancialYearFilter(admin.SimpleListFilter):
         # A year from the address is text; "Show counts" passes each choice's
         # year as lookups() gave it, a number.
         value = str(self.value() or "")
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             return queryset.filter(financial_year=int(value))
         return queryset
 

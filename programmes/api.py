@@ -28,6 +28,7 @@ from .models import (
     assessor_name,
 )
 from .periods import financial_year_label
+from .querysets import SUM_FIELD
 from .reports import BudgetReportForm, budget_query
 from .views.common import programme_rows
 
@@ -100,7 +101,10 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         **MONEY, help_text="The newest nominal whole-life benefits baseline."
     )
     benefits_date = serializers.DateField(read_only=True, allow_null=True)
-    spend_to_date_gbp = serializers.DecimalField(**MONEY)
+    # A sum of yearly actuals: as wide as the kept sum (ProgrammeSummary).
+    spend_to_date_gbp = serializers.DecimalField(
+        **{**MONEY, "max_digits": SUM_FIELD.max_digits}
+    )
     spend_to_date_date = serializers.DateField(read_only=True, allow_null=True)
     status_text = serializers.CharField(read_only=True)
     status_source = serializers.SlugRelatedField(read_only=True, slug_field="key")

@@ -55,6 +55,16 @@ def test_every_admin_page_renders_for_a_superuser(admin_client, demo_data, model
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("year", ["²", "①", "2020²", "abc", "99999999999999999999"])
+def test_a_year_filter_of_junk_shows_the_list(admin_client, demo_data, year):
+    """Digits only a Unicode table calls digits (superscripts, circled numbers)
+    are no year: the list shows unfiltered, never a 500."""
+    for facets in ("", "&_facets=True"):
+        url = f"/admin/programmes/financialfigure/?financial_year={year}{facets}"
+        assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
 def test_changelists_search_and_filter(admin_client, demo_data):
     by_rating = admin_client.get("/admin/programmes/programme/?rating=green")
     by_search = admin_client.get("/admin/programmes/programme/?q=HMCTS")

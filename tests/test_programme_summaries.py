@@ -270,9 +270,10 @@ def test_totals_are_exact_to_the_penny_however_large():
     assert by_department["programme_count"] == 13
 
 
-def test_a_spend_to_date_past_a_trillion_is_kept_and_shown():
+def test_a_spend_to_date_past_a_trillion_is_kept_and_shown(auditor_client):
     """Spend to date adds up yearly actuals, each up to a money column's largest
-    amount: the kept column holds their sum, on either database."""
+    amount: the kept column, its page and the API hold their sum, on either
+    database."""
     programme = ProgrammeFactory()
     _actual(programme, "999999999999.99", 2020)
     _actual(programme, "999999999999.99", 2021)
@@ -282,6 +283,12 @@ def test_a_spend_to_date_past_a_trillion_is_kept_and_shown():
     totals = Programme.objects.money_totals()
     assert totals["spend_to_date_total"] == Decimal("1999999999999.98")
     _assert_kept_is_computed()
+    for url in ("/api/v1/programmes/", f"/api/v1/programmes/{programme.slug}/"):
+        response = auditor_client.get(url)
+        assert response.status_code == 200, url
+        assert "1999999999999.98" in response.content.decode(), url
+    page = auditor_client.get(f"/programmes/{programme.slug}/").content.decode()
+    assert "£1,999,999,999,999.98" in page
 
 
 def test_loaddata_of_old_summaries_keeps_what_the_ratings_say(tmp_path):
